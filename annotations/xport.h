@@ -1,0 +1,312 @@
+/*
+ * xport.h — the public C API of xport: tensors, eager ops, exported programs.
+ *
+ * Conventions (DESIGN §1):
+ *  - Ops are named after their PyTorch counterparts; a scalar operand form
+ *    ends in `_scalar`, an in-place form ends in `_` (always last).
+ *  - Arrays are passed as a count, then a pointer: xp_reshape(x, 2, dims).
+ *    XP_DIMS(...) and XP_TENSORS(...) expand to that pair.
+ *  - Every op returns a new tensor (or a view, for view ops) or NULL on
+ *    error; the message is in xp_last_error(). A NULL argument makes an op
+ *    return NULL without replacing the first error, so chained calls
+ *    (xp_relu(xp_add(x, y))) report the failure that started the chain.
+ *  - Tensors created while an arena scope is open belong to that scope and
+ *    are freed by xp_scope_pop(); xp_keep(t) moves one out to the caller.
+ */
+#ifndef XPORT_H
+#define XPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status and errors ------------------------------------------------ */
+
+typedef enum xp_status {
+    XP_OK = 0,
+    XP_ERR_INVALID_ARG,   /* a bad argument: NULL, out-of-range dim, bad name */
+    XP_ERR_SHAPE,         /* shapes do not agree (broadcast, matmul, reshape) */
+    XP_ERR_DTYPE,         /* dtype not supported by the op or mismatched */
+    XP_ERR_GUARD,         /* an input violates the program's guards */
+    XP_ERR_IO,            /* open/read/write/mmap failed */
+    XP_ERR_FORMAT,        /* a malformed file (.xpg, .safetensors, .npy) */
+    XP_ERR_NOT_FOUND,     /* unknown op, missing weight, unknown program */
+    XP_ERR_UNSUPPORTED,   /* valid request this build cannot do */
+    XP_ERR_OOM,
+    XP_ERR_DATA_DEPENDENT,/* reading tensor data while tracing */
+    XP_ERR_INTERNAL       /* a broken invariant inside xport: a bug */
+} xp_status;
+
+/* The message of the most recent failure on this thread ("" if none). */
+const char *xp_last_error(void);
+/* The status of the most recent failure on this thread. */
+xp_status xp_last_status(void);
+void xp_clear_error(void);
+const char *xp_status_name(xp_status st);
+
+/* ---- dtypes ------------------------------------------------------------ */
+
+typedef enum xp_dtype {
+    XP_F32 = 0, XP_F64, XP_F16, XP_BF16, XP_I64, XP_I32, XP_I8, XP_U8, XP_BOOL,
+    XP_DTYPE_COUNT
+} xp_dtype;
+
+/* "f32", "f64", ... as written in pragmas and files. */
+const char *xp_dtype_name(xp_dtype dt);
+/* Parses "f32" etc.; returns false for an unknown name. */
+bool xp_dtype_from_name(const char *name, xp_dtype *out);
+size_t xp_dtype_size(xp_dtype dt);
+
+/* ---- tensors ----------------------------------------------------------- */
+
+typedef struct xp_tensor xp_tensor;
+
+#define XP_MAX_DIMS 8
+/* "to the end" for xp_slice, like Python's x[a:]. */
+#define XP_END INT64_MAX
+
+#define XP_NARGS_(...) (sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+/* XP_DIMS(2, 3) expands to the (count, pointer) pair: 2, (int64_t[]){2, 3}. */
+#define XP_DIMS(...) (int)XP_NARGS_(__VA_ARGS__), (const int64_t[]){__VA_ARGS__}
+#define XP_TENSORS(...) \
+    (int)(sizeof((xp_tensor *[]){__VA_ARGS__}) / sizeof(xp_tensor *)), (xp_tensor *const[]){__VA_ARGS__}
+
+/* A zero-filled contiguous tensor. */
+xp_tensor *xp_tensor_new(xp_dtype dt, int ndim, const int64_t *shape);
+/* A contiguous tensor holding a copy of `data` (numel * dtype size bytes). */
+xp_tensor *xp_tensor_from(xp_dtype dt, int ndim, const int64_t *shape, const void *data);
+/* Frees the tensor header; storage is freed when no view refers to it.
+ * Freeing a tensor owned by an open scope removes it from the scope. */
+void xp_tensor_free(xp_tensor *t);
+
+/* Pointer to element [0, ..., 0] (honours the view's offset). Data-dependent
+ * at export time: the plugin rejects it and the tracer reports it. */
+void *xp_data(xp_tensor *t);
+int xp_ndim(const xp_tensor *t);
+/* Size of dim d; negative d counts from the end. */
+int64_t xp_size(const xp_tensor *t, int d);
+/* Stride of dim d in elements. */
+int64_t xp_stride(const xp_tensor *t, int d);
+int64_t xp_numel(const xp_tensor *t);
+xp_dtype xp_dtype_of(const xp_tensor *t);
+bool xp_is_contiguous(const xp_tensor *t);
+/* True when a and b view the same storage. */
+bool xp_shares_storage(const xp_tensor *a, const xp_tensor *b);
+
+/* Data-dependent reads of a one-element tensor (any dtype, converted). */
+float xp_item_f32(xp_tensor *t);
+double xp_item_f64(xp_tensor *t);
+int64_t xp_item_i64(xp_tensor *t);
+bool xp_item_bool(xp_tensor *t);
+
+/* ---- arena scopes for eager intermediates ------------------------------ */
+
+typedef struct xp_scope xp_scope;
+xp_scope *xp_scope_push(void);
+/* Frees every tensor created since the matching push that was not kept.
+ * Scopes must be popped in LIFO order; popping a scope with inner scopes
+ * still open reports the misuse on stderr and pops (frees) those too. */
+void xp_scope_pop(xp_scope *scope);
+/* Moves t out of the innermost scope into its parent (or to the caller when
+ * there is no parent). Returns t. */
+xp_tensor *xp_keep(xp_tensor *t);
+
+/* ---- eager ops ---------------------------------------------------------- */
+
+/* elementwise binary, with broadcasting and type promotion */
+xp_tensor *xp_add(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_sub(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_mul(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_div(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_pow(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_add_scalar(xp_tensor *a, double s);
+xp_tensor *xp_sub_scalar(xp_tensor *a, double s);
+xp_tensor *xp_mul_scalar(xp_tensor *a, double s);
+xp_tensor *xp_div_scalar(xp_tensor *a, double s);
+xp_tensor *xp_pow_scalar(xp_tensor *a, double s);
+/* in place: write into a (through views), return a */
+xp_tensor *xp_add_(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_sub_(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_mul_(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_div_(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_add_scalar_(xp_tensor *a, double s);
+xp_tensor *xp_mul_scalar_(xp_tensor *a, double s);
+
+/* elementwise unary */
+xp_tensor *xp_neg(xp_tensor *x);
+xp_tensor *xp_abs(xp_tensor *x);
+xp_tensor *xp_exp(xp_tensor *x);
+xp_tensor *xp_log(xp_tensor *x);
+xp_tensor *xp_sqrt(xp_tensor *x);
+xp_tensor *xp_rsqrt(xp_tensor *x);
+xp_tensor *xp_sin(xp_tensor *x);
+xp_tensor *xp_cos(xp_tensor *x);
+xp_tensor *xp_tanh(xp_tensor *x);
+xp_tensor *xp_sigmoid(xp_tensor *x);
+xp_tensor *xp_relu(xp_tensor *x);
+xp_tensor *xp_relu_(xp_tensor *x);
+xp_tensor *xp_gelu(xp_tensor *x);   /* exact (erf) form, PyTorch's default */
+xp_tensor *xp_silu(xp_tensor *x);
+
+/* comparisons (result XP_BOOL) and selection */
+xp_tensor *xp_eq(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_ne(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_lt(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_le(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_gt(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_ge(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_eq_scalar(xp_tensor *a, double s);
+xp_tensor *xp_ne_scalar(xp_tensor *a, double s);
+xp_tensor *xp_lt_scalar(xp_tensor *a, double s);
+xp_tensor *xp_le_scalar(xp_tensor *a, double s);
+xp_tensor *xp_gt_scalar(xp_tensor *a, double s);
+xp_tensor *xp_ge_scalar(xp_tensor *a, double s);
+xp_tensor *xp_where(xp_tensor *cond, xp_tensor *a, xp_tensor *b);
+
+/* reductions: the plain form reduces everything, _dims the listed dims */
+xp_tensor *xp_sum(xp_tensor *x);
+xp_tensor *xp_sum_dims(xp_tensor *x, int n, const int64_t *dims, bool keepdim);
+xp_tensor *xp_mean(xp_tensor *x);
+xp_tensor *xp_mean_dims(xp_tensor *x, int n, const int64_t *dims, bool keepdim);
+xp_tensor *xp_amax(xp_tensor *x);
+xp_tensor *xp_amax_dims(xp_tensor *x, int n, const int64_t *dims, bool keepdim);
+xp_tensor *xp_amin(xp_tensor *x);
+xp_tensor *xp_amin_dims(xp_tensor *x, int n, const int64_t *dims, bool keepdim);
+xp_tensor *xp_argmax(xp_tensor *x);                               /* flat index, i64 */
+xp_tensor *xp_argmax_dim(xp_tensor *x, int64_t dim, bool keepdim); /* i64 */
+xp_tensor *xp_softmax(xp_tensor *x, int64_t dim);
+xp_tensor *xp_log_softmax(xp_tensor *x, int64_t dim);
+
+/* linear algebra */
+xp_tensor *xp_mm(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_bmm(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_matmul(xp_tensor *a, xp_tensor *b);
+xp_tensor *xp_addmm(xp_tensor *bias, xp_tensor *a, xp_tensor *b);
+/* x @ weight.T + bias; bias may be NULL */
+xp_tensor *xp_linear(xp_tensor *x, xp_tensor *weight, xp_tensor *bias);
+
+/* shape and views (views share storage with their input) */
+xp_tensor *xp_t(xp_tensor *x);
+xp_tensor *xp_transpose(xp_tensor *x, int64_t dim0, int64_t dim1);
+xp_tensor *xp_permute(xp_tensor *x, int n, const int64_t *dims);
+xp_tensor *xp_reshape(xp_tensor *x, int n, const int64_t *shape); /* view when possible */
+xp_tensor *xp_view(xp_tensor *x, int n, const int64_t *shape);    /* always a view */
+xp_tensor *xp_flatten(xp_tensor *x, int64_t start_dim, int64_t end_dim);
+xp_tensor *xp_unsqueeze(xp_tensor *x, int64_t dim);
+xp_tensor *xp_squeeze(xp_tensor *x);                 /* all size-1 dims */
+xp_tensor *xp_squeeze_dim(xp_tensor *x, int64_t dim);
+xp_tensor *xp_expand(xp_tensor *x, int n, const int64_t *shape); /* -1 keeps a size */
+xp_tensor *xp_contiguous(xp_tensor *x);
+xp_tensor *xp_slice(xp_tensor *x, int64_t dim, int64_t start, int64_t end, int64_t step);
+xp_tensor *xp_select(xp_tensor *x, int64_t dim, int64_t index);
+
+/* joining, scattering, copying */
+xp_tensor *xp_cat(int n, xp_tensor *const *tensors, int64_t dim);
+xp_tensor *xp_stack(int n, xp_tensor *const *tensors, int64_t dim);
+/* Copies src (broadcast, converted) into dst through dst's view; returns dst. */
+xp_tensor *xp_copy_(xp_tensor *dst, xp_tensor *src);
+xp_tensor *xp_slice_scatter(xp_tensor *x, xp_tensor *src, int64_t dim, int64_t start, int64_t end,
+                            int64_t step);
+xp_tensor *xp_select_scatter(xp_tensor *x, xp_tensor *src, int64_t dim, int64_t index);
+xp_tensor *xp_embedding(xp_tensor *weight, xp_tensor *indices);
+
+/* normalization */
+xp_tensor *xp_layer_norm(xp_tensor *x, int n, const int64_t *normalized_shape, xp_tensor *weight,
+                         xp_tensor *bias, double eps);
+/* inference form: normalizes with running statistics */
+xp_tensor *xp_batch_norm(xp_tensor *x, xp_tensor *weight, xp_tensor *bias, xp_tensor *running_mean,
+                         xp_tensor *running_var, double eps);
+
+/* convolution and pooling (NCHW; symmetric stride/padding/dilation) */
+xp_tensor *xp_conv2d(xp_tensor *x, xp_tensor *weight, xp_tensor *bias, int64_t stride, int64_t padding,
+                     int64_t dilation, int64_t groups);
+xp_tensor *xp_max_pool2d(xp_tensor *x, int64_t kernel, int64_t stride, int64_t padding);
+xp_tensor *xp_avg_pool2d(xp_tensor *x, int64_t kernel, int64_t stride, int64_t padding);
+xp_tensor *xp_adaptive_avg_pool2d(xp_tensor *x, int64_t out_h, int64_t out_w);
+
+/* attention: softmax(q k^T * scale + mask) v, scale = 1/sqrt(E); mask may be NULL */
+xp_tensor *xp_scaled_dot_product_attention(xp_tensor *q, xp_tensor *k, xp_tensor *v, xp_tensor *mask,
+                                           bool is_causal);
+
+/* dtype cast */
+xp_tensor *xp_to(xp_tensor *x, xp_dtype dt);
+
+/* constructors (dtype first, then the shape pair) */
+xp_tensor *xp_full(xp_dtype dt, int n, const int64_t *shape, double value);
+xp_tensor *xp_zeros(xp_dtype dt, int n, const int64_t *shape);
+xp_tensor *xp_ones(xp_dtype dt, int n, const int64_t *shape);
+xp_tensor *xp_empty(xp_dtype dt, int n, const int64_t *shape);
+xp_tensor *xp_empty_like(xp_tensor *x);
+xp_tensor *xp_arange(xp_dtype dt, int64_t start, int64_t end, int64_t step);
+
+/* ---- exported programs (DESIGN §5) ------------------------------------- */
+
+typedef struct xp_program xp_program;
+
+xp_status xp_program_load(const char *path, xp_program **out);
+/* Parses a program from JSON text in memory (what the plugin embeds). */
+xp_status xp_program_load_json(const char *json, size_t len, xp_program **out);
+xp_status xp_program_save(const xp_program *p, const char *path);
+void xp_program_free(xp_program *p);
+const char *xp_program_name(const xp_program *p);
+/* Prints the program as `xport show` does. */
+void xp_program_print(const xp_program *p, FILE *f);
+/* Writes the graph in Graphviz dot syntax. */
+void xp_program_print_dot(const xp_program *p, FILE *f);
+
+/* Binds PARAMETER/BUFFER/CONSTANT inputs from a .safetensors file; names,
+ * dtypes and shapes must match the signature exactly. */
+xp_status xp_program_bind_weights(xp_program *p, const char *safetensors_path);
+/* Binds one named parameter/buffer from a tensor (copied). */
+xp_status xp_program_bind_tensor(xp_program *p, const char *target, const xp_tensor *t);
+
+/* Number of USER_INPUT / SYMINT inputs a run takes, and of USER_OUTPUTs. */
+int xp_program_num_inputs(const xp_program *p);
+int xp_program_num_outputs(const xp_program *p);
+const char *xp_program_input_name(const xp_program *p, int i);
+const char *xp_program_output_name(const xp_program *p, int i);
+
+/* Runs the program. Inputs are the user inputs in signature order; outputs
+ * are new tensors owned by the caller. USER_INPUT_MUTATION results are
+ * written back into the caller's input tensors after a successful run. */
+xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor **outputs,
+                         int n_outputs);
+
+/* "cpu" (default) or "cuda"; an unavailable backend is an error. */
+xp_status xp_program_set_backend(xp_program *p, const char *backend);
+
+/* ---- files ------------------------------------------------------------- */
+
+/* .npy (NumPy format 1.0/2.0, little-endian, C order). */
+xp_status xp_npy_load(const char *path, xp_tensor **out);
+xp_status xp_npy_save(const char *path, const xp_tensor *t);
+
+/* .safetensors: a whole file as a set of named tensors. */
+typedef struct xp_safetensors xp_safetensors;
+xp_status xp_safetensors_open(const char *path, xp_safetensors **out);
+int xp_safetensors_count(const xp_safetensors *st);
+const char *xp_safetensors_name(const xp_safetensors *st, int i);
+/* A tensor viewing the file's bytes (zero-copy when aligned, else a copy);
+ * it stays valid after xp_safetensors_close. */
+xp_status xp_safetensors_get(xp_safetensors *st, const char *name, xp_tensor **out);
+void xp_safetensors_close(xp_safetensors *st);
+xp_status xp_safetensors_save(const char *path, int n, const char *const *names,
+                              const xp_tensor *const *tensors);
+
+/* ---- threads ----------------------------------------------------------- */
+
+/* Threads used by CPU kernels: XP_NUM_THREADS, else OMP_NUM_THREADS, else
+ * the number of cores. */
+int xp_num_threads(void);
+void xp_set_num_threads(int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPORT_H */

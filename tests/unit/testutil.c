@@ -1,0 +1,91 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tensor/xp_tensor_impl.h"
+
+uint64_t xpt_rand_u64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+double xpt_rand_uniform(uint64_t *state, double lo, double hi) {
+    return lo + (hi - lo) * ((double)(xpt_rand_u64(state) >> 11) / (double)(1ull << 53));
+}
+
+xp_tensor *xpt_random(uint64_t *state, xp_dtype dt, int ndim, const int64_t *shape, double lo, double hi) {
+    xp_tensor *t = xp_tensor_new(dt, ndim, shape);
+    ck_assert_msg(t != NULL, "xp_tensor_new: %s", xp_last_error());
+    int64_t n = xp_numel(t);
+    char *p = xp_data(t);
+    size_t es = xp_dtype_size(dt);
+    for (int64_t i = 0; i < n; i++) {
+        double v = xpt_rand_uniform(state, lo, hi);
+        if (dt == XP_BOOL) v = v > (lo + hi) / 2;
+        else if (!xp_dtype_is_float(dt)) v = floor(v);
+        xp_store_f64(dt, p + (size_t)i * es, v);
+    }
+    return t;
+}
+
+double xpt_get(const xp_tensor *t, const int64_t *idx) {
+    return xp_load_f64(t->meta.dtype, xp_tensor_at(t, idx));
+}
+
+double xpt_get_flat(const xp_tensor *t, int64_t i) {
+    int64_t idx[XP_MAX_DIMS];
+    for (int d = t->meta.ndim - 1; d >= 0; d--) {
+        idx[d] = t->meta.shape[d] ? i % t->meta.shape[d] : 0;
+        i = t->meta.shape[d] ? i / t->meta.shape[d] : 0;
+    }
+    return xpt_get(t, idx);
+}
+
+void xpt_assert_shape_(const xp_tensor *t, int ndim, const int64_t *shape, const char *file, int line) {
+    ck_assert_msg(t != NULL, "%s:%d: tensor is NULL: %s", file, line, xp_last_error());
+    ck_assert_msg(xp_ndim(t) == ndim, "%s:%d: ndim %d, expected %d", file, line, xp_ndim(t), ndim);
+    for (int d = 0; d < ndim; d++)
+        ck_assert_msg(xp_size(t, d) == shape[d], "%s:%d: dim %d is %lld, expected %lld", file, line, d,
+                      (long long)xp_size(t, d), (long long)shape[d]);
+}
+
+void xpt_assert_close_(const xp_tensor *got, const xp_tensor *want, double rtol, double atol, const char *file,
+                       int line) {
+    ck_assert_msg(got != NULL, "%s:%d: result is NULL: %s", file, line, xp_last_error());
+    xpt_assert_shape_(got, want->meta.ndim, want->meta.shape, file, line);
+    int64_t n = xp_numel(want);
+    for (int64_t i = 0; i < n; i++) {
+        double g = xpt_get_flat(got, i), w = xpt_get_flat(want, i);
+        if (isnan(w)) {
+            ck_assert_msg(isnan(g), "%s:%d: element %lld is %.9g, expected NaN", file, line, (long long)i, g);
+            continue;
+        }
+        if (isinf(w)) {
+            ck_assert_msg(g == w, "%s:%d: element %lld is %.9g, expected %.9g", file, line, (long long)i, g, w);
+            continue;
+        }
+        ck_assert_msg(fabs(g - w) <= atol + rtol * fabs(w), "%s:%d: element %lld is %.9g, expected %.9g (rtol %g, atol %g)",
+                      file, line, (long long)i, g, w, rtol, atol);
+    }
+}
+
+const char *xpt_tmpdir(void) {
+    static char dir[256];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/xpt.XXXXXX");
+        if (!mkdtemp(dir)) { perror("mkdtemp"); abort(); }
+    }
+    return dir;
+}
+
+int xpt_run_suite(Suite *s) {
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
