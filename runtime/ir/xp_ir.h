@@ -173,7 +173,7 @@ xp_status xp_graph_add_input(xp_graph *g, const char *name, const xp_meta *meta,
 xp_status xp_graph_set_outputs(xp_graph *g, int n, const int32_t *values);
 /* Appends a cond node: branches take the operands as inputs and must return
  * outputs of equal dtype and shape; takes ownership of both subgraphs (also
- * when it fails: they are freed then). */
+ * when it fails: subgraphs made by xp_graph_new_sub are freed then). */
 xp_status xp_graph_add_cond(xp_graph *g, int32_t pred, int n_operands, const int32_t *operands,
                             xp_graph *true_branch, xp_graph *false_branch, xp_srcloc loc,
                             int32_t *out_values);
