@@ -1,0 +1,68 @@
+/*
+ * xport ops: the op registry as a table — name, core, mutable, view,
+ * the backends with a kernel, and the schema. Reads the one table every
+ * other part reads (ops.def through xp_op_count / xp_op_get).
+ */
+#include <string.h>
+
+#include "backend/xp_backend.h"
+#include "cli.h"
+
+static void backends_of(const xp_op_def *op, const xp_backend *const *bes, int nbes, char *buf, size_t n) {
+    size_t used = 0;
+    buf[0] = 0;
+    if (op->flags & XP_OP_CONTROL) {
+        snprintf(buf, n, "interpreter");
+        return;
+    }
+    for (int b = 0; b < nbes; b++) {
+        if (!bes[b]->kernel(bes[b], op->id)) continue;
+        int w = snprintf(buf + used, n - used, "%s%s", used ? "," : "", bes[b]->name);
+        if (w < 0 || (size_t)w >= n - used) return;
+        used += (size_t)w;
+    }
+    if (!used) snprintf(buf, n, "-");
+}
+
+static int ops_main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (xp_cli_is_help(argv[i])) {
+            xp_cli_print_help(&xp_cmd_ops);
+            return XP_EXIT_OK;
+        }
+        if (argv[i][0] == '-') return xp_cli_usage_error(&xp_cmd_ops, "unknown option '%s'", argv[i]);
+        return xp_cli_usage_error(&xp_cmd_ops, "unexpected argument '%s'", argv[i]);
+    }
+    xp_registry_init();
+    const xp_backend *bes[2];
+    int nbes = 0;
+    bes[nbes++] = xp_backend_cpu();
+    const xp_backend *cuda = xp_backend_find("cuda");
+    if (cuda) bes[nbes++] = cuda;
+    xp_clear_error(); /* an absent CUDA backend is not an error here */
+
+    int n = xp_op_count(), wname = 4;
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(xp_op_get((xp_op_id)i)->name);
+        if (len > wname) wname = len;
+    }
+    printf("%-*s  %-4s  %-7s  %-4s  %-11s  %s\n", wname, "NAME", "CORE", "MUTABLE", "VIEW", "BACKENDS", "SCHEMA");
+    for (int i = 0; i < n; i++) {
+        const xp_op_def *op = xp_op_get((xp_op_id)i);
+        char be[64];
+        backends_of(op, bes, nbes, be, sizeof be);
+        printf("%-*s  %-4s  %-7s  %-4s  %-11s  %s\n", wname, op->name, op->flags & XP_OP_CORE ? "yes" : "no",
+               op->flags & XP_OP_MUTABLE ? "yes" : "no", op->flags & XP_OP_VIEW ? "yes" : "no", be, op->schema_text);
+    }
+    printf("%d ops\n", n);
+    return fflush(stdout) == 0 ? XP_EXIT_OK : xp_cli_fail("writing to stdout failed");
+}
+
+const xp_cli_command xp_cmd_ops = {
+    .name = "ops",
+    .usage = "ops",
+    .summary = "list every op in the registry: flags, backends, schema",
+    .help = "options:\n"
+            "  -h, --help   show this help\n",
+    .main = ops_main,
+};
