@@ -717,8 +717,9 @@ xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32
         return xp_error(XP_ERR_INVALID_ARG, "output %s: invalid kind %d", ref, (int)kind);
     const char *kn = xp_output_kind_name(kind);
     if (kind == XP_OUT_USER_OUTPUT) {
-        if (target)
-            return xp_error(XP_ERR_INVALID_ARG, "output %s: a USER_OUTPUT has no target, got '%s'", ref, target);
+        /* optional: the struct field it is returned in */
+        if (target && !xp_ir_is_target(target))
+            return xp_error(XP_ERR_INVALID_ARG, "output %s: USER_OUTPUT field name '%s' is not valid", ref, target);
         return XP_OK;
     }
     if (!target) return xp_error(XP_ERR_INVALID_ARG, "output %s: a %s needs a target", ref, kn);

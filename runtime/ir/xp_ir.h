@@ -116,7 +116,8 @@ typedef struct xp_sig_input {
 typedef struct xp_sig_output {
     xp_output_kind kind;
     int32_t value;
-    char *target;     /* mutated input name or buffer target; else NULL */
+    char *target;     /* mutated input name or buffer target; for a USER_OUTPUT,
+                       * the struct field it is returned in, or NULL */
 } xp_sig_output;
 
 struct xp_exec_state; /* the interpreter's per-program state (runtime/exec) */
