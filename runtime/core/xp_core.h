@@ -32,7 +32,12 @@ bool xp_error_pending(void);
 /* A broken invariant inside xport: prints the message and aborts. Never for
  * bad user input. */
 #define XP_BUG(...) xp_bug_(__FILE__, __LINE__, __VA_ARGS__)
-_Noreturn void xp_bug_(const char *file, int line, const char *fmt, ...) XP_PRINTF(3, 4);
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void xp_bug_(const char *file, int line, const char *fmt, ...) XP_PRINTF(3, 4);
 
 /* ---- allocation (runtime/core/alloc.c) ---- */
 
