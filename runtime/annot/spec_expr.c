@@ -101,7 +101,7 @@ static xp_status combine_product(ectx *e, char op, int op_offset, lin *x, const 
         const lin *var = x->has_name ? x : y;
         int64_t c = x->has_name ? y->b : x->b;
         lin r = *var;
-        if (!xp_mul_overflow_i64(var->a, c, &r.a) || !xp_mul_overflow_i64(var->b, c, &r.b))
+        if (!xp_i64_mul_checked(var->a, c, &r.a) || !xp_i64_mul_checked(var->b, c, &r.b))
             return overflow(e, op_offset);
         *x = r;
         return XP_OK;
@@ -145,7 +145,7 @@ static xp_status combine_sum(ectx *e, char op, int op_offset, lin *x, const lin 
         ya = -ya, yb = -yb;
     }
     lin r = x->has_name ? *x : *y;
-    if (!xp_add_overflow_i64(x->a, ya, &r.a) || !xp_add_overflow_i64(x->b, yb, &r.b)) return overflow(e, op_offset);
+    if (!xp_i64_add_checked(x->a, ya, &r.a) || !xp_i64_add_checked(x->b, yb, &r.b)) return overflow(e, op_offset);
     r.has_name = x->has_name || y->has_name;
     *x = r;
     return XP_OK;

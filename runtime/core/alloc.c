@@ -59,14 +59,14 @@ void *xp_aligned_alloc(size_t n) {
 
 void xp_aligned_free(void *p) { free(p); }
 
-bool xp_mul_overflow_i64(int64_t a, int64_t b, int64_t *out) {
+bool xp_i64_mul_checked(int64_t a, int64_t b, int64_t *out) {
     int64_t r;
     if (__builtin_mul_overflow(a, b, &r)) return false;
     if (out) *out = r;
     return true;
 }
 
-bool xp_add_overflow_i64(int64_t a, int64_t b, int64_t *out) {
+bool xp_i64_add_checked(int64_t a, int64_t b, int64_t *out) {
     int64_t r;
     if (__builtin_add_overflow(a, b, &r)) return false;
     if (out) *out = r;

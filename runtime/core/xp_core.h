@@ -52,8 +52,8 @@ void xp_aligned_free(void *p);
 
 /* Checked int64 arithmetic: returns true and writes *out when the result
  * fits, false on overflow (the opposite sense of __builtin_mul_overflow). */
-bool xp_mul_overflow_i64(int64_t a, int64_t b, int64_t *out);
-bool xp_add_overflow_i64(int64_t a, int64_t b, int64_t *out);
+bool xp_i64_mul_checked(int64_t a, int64_t b, int64_t *out);
+bool xp_i64_add_checked(int64_t a, int64_t b, int64_t *out);
 
 /* ---- dtypes (runtime/core/dtype.c) ---- */
 

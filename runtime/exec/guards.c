@@ -75,7 +75,7 @@ static xp_status check_linear(const xp_program *p, struct xp_exec_state *s, cons
     if (s->origin[sym].input < 0) {
         /* first occurrence: solve size = a*sym + b */
         int64_t diff;
-        bool exact = b != INT64_MIN && xp_add_overflow_i64(size, -b, &diff) && diff % a == 0;
+        bool exact = b != INT64_MIN && xp_i64_add_checked(size, -b, &diff) && diff % a == 0;
         int64_t v = exact ? diff / a : 0;
         if (exact && v >= xp_sym_min(p->syms, sym) && v <= xp_sym_max(p->syms, sym)) {
             s->symvals[sym] = v;
@@ -91,7 +91,7 @@ static xp_status check_linear(const xp_program *p, struct xp_exec_state *s, cons
     }
 
     int64_t v = s->symvals[sym], want;
-    bool ovf = !xp_mul_overflow_i64(a, v, &want) || !xp_add_overflow_i64(want, b, &want);
+    bool ovf = !xp_i64_mul_checked(a, v, &want) || !xp_i64_add_checked(want, b, &want);
     if (!ovf && want == size) return XP_OK;
     format_subject(input, dim, subject, sizeof subject);
     xp_dim_format(p->syms, expr, e, sizeof e);

@@ -150,11 +150,11 @@ static xp_status make_header(const build_ctx *b, const xp_value *val, xp_tensor 
 static xp_status buffer_size(const xp_tensor *h, const char *name, size_t *out) {
     int64_t n = 1;
     for (int d = 0; d < h->meta.ndim; d++)
-        if (!xp_mul_overflow_i64(n, h->meta.shape[d], &n))
+        if (!xp_i64_mul_checked(n, h->meta.shape[d], &n))
             return xp_error(XP_ERR_OOM, "value %s: element count overflows", name);
     int64_t bytes;
-    if (!xp_mul_overflow_i64(n, (int64_t)xp_dtype_size(h->meta.dtype), &bytes) ||
-        !xp_add_overflow_i64(bytes, XP_PLAN_ALIGN - 1, &bytes))
+    if (!xp_i64_mul_checked(n, (int64_t)xp_dtype_size(h->meta.dtype), &bytes) ||
+        !xp_i64_add_checked(bytes, XP_PLAN_ALIGN - 1, &bytes))
         return xp_error(XP_ERR_OOM, "value %s: size in bytes overflows", name);
     *out = (size_t)(bytes / XP_PLAN_ALIGN * XP_PLAN_ALIGN);
     return XP_OK;

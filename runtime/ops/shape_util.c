@@ -186,18 +186,18 @@ static bool bound_hint(const xp_symctx *ctx, xp_dim lo, xp_dim d, char *buf, siz
     int sym;
     int64_t a, b, need;
     /* d = A*s + B >= lo  <=>  s >= ceil((lo - B) / A) */
-    if (!xp_dim_is_sym(lo) && xp_dim_as_linear(ctx, d, &sym, &a, &b) && a > 0 && xp_add_overflow_i64(lo, -b, &need)) {
+    if (!xp_dim_is_sym(lo) && xp_dim_as_linear(ctx, d, &sym, &a, &b) && a > 0 && xp_i64_add_checked(lo, -b, &need)) {
         need = need > 0 ? need / a + (need % a != 0) : -(-need / a);
         snprintf(buf, n, "declare %s with min=%" PRId64, xp_sym_name(ctx, sym), need);
         return true;
     }
     /* lo = A*s + B <= d  <=>  s <= floor((d - B) / A) */
-    if (!xp_dim_is_sym(d) && xp_dim_as_linear(ctx, lo, &sym, &a, &b) && a > 0 && xp_add_overflow_i64(d, -b, &need)) {
+    if (!xp_dim_is_sym(d) && xp_dim_as_linear(ctx, lo, &sym, &a, &b) && a > 0 && xp_i64_add_checked(d, -b, &need)) {
         need = need >= 0 ? need / a : -((-need + a - 1) / a);
         snprintf(buf, n, "declare %s with max=%" PRId64, xp_sym_name(ctx, sym), need);
         return true;
     }
-    return false; /* xp_add_overflow_i64 is true when the sum fits */
+    return false; /* xp_i64_add_checked is true when the sum fits */
 }
 
 xp_status xps_require_le(xp_symctx *ctx, const char *op, xp_dim lo, const char *what, xp_dim d, const char *why) {

@@ -47,9 +47,9 @@ static xp_status eval(const xp_symctx *ctx, xp_dim d, const int64_t *vals, int64
             xp_status st = eval_atom(ctx, (uint32_t)w[pos + 2 + 2 * j], vals, &v, depth);
             if (st != XP_OK) return st;
             for (int64_t e = 0; e < w[pos + 3 + 2 * j]; e++)
-                if (!xp_mul_overflow_i64(prod, v, &prod)) return overflow(ctx, d);
+                if (!xp_i64_mul_checked(prod, v, &prod)) return overflow(ctx, d);
         }
-        if (!xp_add_overflow_i64(sum, prod, &sum)) return overflow(ctx, d);
+        if (!xp_i64_add_checked(sum, prod, &sum)) return overflow(ctx, d);
         pos += 2 + 2 * (size_t)nf;
     }
     *out = sum;

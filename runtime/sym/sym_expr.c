@@ -116,9 +116,9 @@ static xp_dim binop(xp_symctx *ctx, xp_dim a, xp_dim b, int op) {
     if (!xp_dim_is_sym(a) && !xp_dim_is_sym(b)) {
         int64_t r;
         /* xp_*_overflow_i64 return true when the result fits */
-        bool over = !(op == OP_ADD   ? xp_add_overflow_i64(a, b, &r)
-                      : op == OP_SUB ? xp_add_overflow_i64(a, -b, &r)
-                                     : xp_mul_overflow_i64(a, b, &r));
+        bool over = !(op == OP_ADD   ? xp_i64_add_checked(a, b, &r)
+                      : op == OP_SUB ? xp_i64_add_checked(a, -b, &r)
+                                     : xp_i64_mul_checked(a, b, &r));
         if (over || r < XP_DIM_SYM_LIMIT) {
             static const char ops[] = "+-*";
             xp_error(XP_ERR_SHAPE, "size arithmetic overflows int64 (%lld %c %lld)", (long long)a, ops[op],

@@ -9,9 +9,9 @@
 
 /* ---- checked coefficients ---- */
 
-bool xs_coef_add(int64_t a, int64_t b, int64_t *out) { return xp_add_overflow_i64(a, b, out) && *out != INT64_MIN; }
+bool xs_coef_add(int64_t a, int64_t b, int64_t *out) { return xp_i64_add_checked(a, b, out) && *out != INT64_MIN; }
 
-bool xs_coef_mul(int64_t a, int64_t b, int64_t *out) { return xp_mul_overflow_i64(a, b, out) && *out != INT64_MIN; }
+bool xs_coef_mul(int64_t a, int64_t b, int64_t *out) { return xp_i64_mul_checked(a, b, out) && *out != INT64_MIN; }
 
 xp_status xs_overflow(const char *what) { return xp_error(XP_ERR_SHAPE, "size arithmetic overflows int64 (%s)", what); }
 

@@ -29,14 +29,14 @@ static const iv FULL = {NEG_INF, POS_INF};
 static int64_t add_lo(int64_t a, int64_t b) {
     if (a == NEG_INF || b == NEG_INF) return NEG_INF;
     int64_t r;
-    if (!xp_add_overflow_i64(a, b, &r)) return a > 0 ? POS_INF : NEG_INF;
+    if (!xp_i64_add_checked(a, b, &r)) return a > 0 ? POS_INF : NEG_INF;
     return r;
 }
 
 static int64_t add_hi(int64_t a, int64_t b) {
     if (a == POS_INF || b == POS_INF) return POS_INF;
     int64_t r;
-    if (!xp_add_overflow_i64(a, b, &r)) return a > 0 ? POS_INF : NEG_INF;
+    if (!xp_i64_add_checked(a, b, &r)) return a > 0 ? POS_INF : NEG_INF;
     return r;
 }
 
@@ -49,7 +49,7 @@ static int64_t mul_end(int64_t x, bool xinf, int64_t y, bool yinf) {
     bool neg = (x < 0) != (y < 0);
     if (xinf || yinf) return neg ? NEG_INF : POS_INF;
     int64_t r;
-    if (!xp_mul_overflow_i64(x, y, &r)) return neg ? NEG_INF : POS_INF;
+    if (!xp_i64_mul_checked(x, y, &r)) return neg ? NEG_INF : POS_INF;
     return r;
 }
 

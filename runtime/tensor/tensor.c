@@ -74,7 +74,7 @@ static xp_status check_shape(const char *fn, xp_dtype dt, int ndim, const int64_
         if (allow_sym && xp_dim_is_sym(shape[d])) continue;
         if (shape[d] < 0)
             return xp_error(XP_ERR_INVALID_ARG, "%s: dim %d has negative size %lld", fn, d, (long long)shape[d]);
-        if (!xp_mul_overflow_i64(n, shape[d], &n))
+        if (!xp_i64_mul_checked(n, shape[d], &n))
             return xp_error(XP_ERR_INVALID_ARG, "%s: shape is too large (byte size overflows int64)", fn);
     }
     return XP_OK;
@@ -102,7 +102,7 @@ int64_t xp_contiguous_strides(int ndim, const int64_t *shape, int64_t *strides) 
 int64_t xp_shape_numel(int ndim, const int64_t *shape) {
     int64_t n = 1;
     for (int d = 0; d < ndim; d++)
-        if (!xp_mul_overflow_i64(n, shape[d], &n)) return -1;
+        if (!xp_i64_mul_checked(n, shape[d], &n)) return -1;
     return n;
 }
 

@@ -211,12 +211,12 @@ END_TEST
 
 START_TEST(checked_arithmetic_reports_overflow) {
     int64_t r = 0;
-    ck_assert(xp_mul_overflow_i64(1LL << 31, 1LL << 31, &r));
+    ck_assert(xp_i64_mul_checked(1LL << 31, 1LL << 31, &r));
     ck_assert_int_eq(r, 1LL << 62);
-    ck_assert(!xp_mul_overflow_i64(1LL << 32, 1LL << 31, &r));
-    ck_assert(xp_add_overflow_i64(INT64_MAX - 1, 1, &r));
+    ck_assert(!xp_i64_mul_checked(1LL << 32, 1LL << 31, &r));
+    ck_assert(xp_i64_add_checked(INT64_MAX - 1, 1, &r));
     ck_assert_int_eq(r, INT64_MAX);
-    ck_assert(!xp_add_overflow_i64(INT64_MAX, 1, &r));
+    ck_assert(!xp_i64_add_checked(INT64_MAX, 1, &r));
     void *p = xp_aligned_alloc(0);
     ck_assert_ptr_nonnull(p);
     ck_assert_uint_eq((uintptr_t)p % 64, 0);
