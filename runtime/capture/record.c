@@ -98,11 +98,7 @@ xp_status xp_cap_check_call(xp_capture *c, const xp_op_def *def, const xp_carg *
     xp_status st = meta_args(c, def, args, nargs, given, lists);
     if (!st) st = xp_schema_bind(def, given, nargs, full);
     if (!st) {
-        st = def->shape(c->p->syms, full, metas);
-        size_t len = strlen(def->name);
-        /* messages name the op: add it when the shape function did not */
-        if (st && st != XP_ERR_OOM && !(strncmp(xp_last_error(), def->name, len) == 0 && xp_last_error()[len] == ':'))
-            xp_error_prefix("%s", def->name);
+        st = xp_op_infer_shape(def, c->p->syms, full, metas);
     }
     for (int i = 0; i < XP_MAX_OP_ARGS; i++) free(lists[i]);
     if (!st) *out = metas[0];

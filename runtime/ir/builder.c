@@ -503,11 +503,7 @@ xp_status xp_graph_add_node_named(xp_graph *g, xp_op_id op, const xp_narg *args,
     if (st) return st == XP_ERR_OOM ? st : xp_error_prefix("%s", def->name);
     st = xp_schema_bind(def, given, nargs, full);
     if (!st) {
-        st = def->shape(g->prog->syms, full, metas);
-        size_t len = strlen(def->name);
-        /* messages name the op: add it when the shape function did not */
-        if (st && st != XP_ERR_OOM && !(strncmp(xp_last_error(), def->name, len) == 0 && xp_last_error()[len] == ':'))
-            xp_error_prefix("%s", def->name);
+        st = xp_op_infer_shape(def, g->prog->syms, full, metas);
     }
     for (int k = 0; k < nouts && !st; k++) {
         if (xp_ir_check_meta(&metas[k]) != XP_OK) {

@@ -111,7 +111,7 @@ static xp_status verify_op_node(const xp_program *p, const xp_graph *g, const xp
     if (st) return st;
     /* the binder checks each kind against the schema */
     st = xp_schema_bind(def, a, n->nargs, full);
-    if (!st) st = def->shape(p->syms, full, metas);
+    if (!st) st = xp_op_infer_shape(def, p->syms, full, metas);
     xp_ir_free_arg_lists(lists);
     if (st) return st;
     for (int k = 0; k < nouts; k++) {

@@ -57,7 +57,7 @@ static xp_tensor *run_kernel(const xp_op_def *op, const xp_arg *full, const xp_m
  * view), exactly what functionalization does in a graph. */
 static xp_tensor *run_mutable(const xp_op_def *op, const xp_arg *full) {
     xp_meta m;
-    if (op->shape(NULL, full, &m) != XP_OK) return NULL;
+    if (xp_op_infer_shape(op, NULL, full, &m) != XP_OK) return NULL;
     xp_tensor *self = XP_ARG_T(full[0]);
     if (op->cpu != xp_kernel_none) {
         const xp_backend *be = pick_backend(full, op->schema->nargs);
@@ -72,7 +72,7 @@ static xp_tensor *run_mutable(const xp_op_def *op, const xp_arg *full) {
     }
     const xp_op_def *fn = xp_op_get(op->functional);
     xp_meta fm;
-    if (fn->shape(NULL, full, &fm) != XP_OK) return NULL;
+    if (xp_op_infer_shape(fn, NULL, full, &fm) != XP_OK) return NULL;
     xp_tensor *r = run_kernel(fn, full, &fm);
     if (!r) return NULL;
     xp_status st = xp_tensor_copy_into(self, r);
@@ -99,6 +99,6 @@ xp_tensor *xp_dispatch(xp_op_id id, const xp_arg *args, int nargs) {
     if (xp_schema_bind(op, args, nargs, full) != XP_OK) return NULL;
     if (op->flags & XP_OP_MUTABLE) return run_mutable(op, full);
     xp_meta m;
-    if (op->shape(NULL, full, &m) != XP_OK) return NULL;
+    if (xp_op_infer_shape(op, NULL, full, &m) != XP_OK) return NULL;
     return run_kernel(op, full, &m);
 }

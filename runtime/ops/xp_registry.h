@@ -155,6 +155,11 @@ int xp_op_count(void);
  * Errors name the op and the argument. */
 xp_status xp_schema_bind(const xp_op_def *op, const xp_arg *args, int nargs, xp_arg *full);
 
+/* Runs the op's shape function on bound arguments. Every message names the
+ * op: shape functions shared by several ops ("the size of self (3) must
+ * match ...") get the op's name put in front. */
+xp_status xp_op_infer_shape(const xp_op_def *op, xp_symctx *ctx, const xp_arg *full, xp_meta *out);
+
 /* ---- eager dispatch (runtime/ops/dispatch.c) ---- */
 
 /* Runs one op eagerly on the tensors' backend: binds the schema, runs the
