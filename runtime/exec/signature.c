@@ -43,7 +43,8 @@ const char *xp_program_output_name(const xp_program *p, int i) {
     if (!p || i < 0) return NULL;
     for (int k = 0; k < p->nsig_out; k++) {
         if (p->sig_out[k].kind != XP_OUT_USER_OUTPUT) continue;
-        if (i-- == 0) return p->graph->values[p->sig_out[k].value].name;
+        /* a struct return names its outputs by field; else the value's name */
+        if (i-- == 0) return p->sig_out[k].target ? p->sig_out[k].target : p->graph->values[p->sig_out[k].value].name;
     }
     return NULL;
 }

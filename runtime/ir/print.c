@@ -107,10 +107,19 @@ void xp_sb_float(xp_sb *sb, double f) {
         xp_sb_puts(sb, f > 0 ? "inf" : "-inf");
         return;
     }
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, f);
+    /* Python's repr: the shortest digits that read back exactly, written
+     * positionally unless the exponent is below -4 or at least 16. */
+    char buf[64];
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, f);
         if (strtod(buf, NULL) == f) break;
+    }
+    snprintf(buf, sizeof buf, "%.*e", prec - 1, f);
+    int exp10 = atoi(strchr(buf, 'e') + 1);
+    if (exp10 >= -4 && exp10 < 16) {
+        int decimals = prec - 1 - exp10;
+        snprintf(buf, sizeof buf, "%.*f", decimals > 0 ? decimals : 0, f);
     }
     xp_sb_puts(sb, buf);
     if (!strpbrk(buf, ".e")) xp_sb_puts(sb, ".0");
