@@ -16,7 +16,7 @@ static xp_status dtype_arg(const char *op, const xp_arg *a, xp_dtype *out) {
 xp_status xp_shape_to(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     (void)ctx;
     const xp_meta *self;
-    xp_dtype dt;
+    xp_dtype dt = XP_F32;
     XPS_TRY(xps_tensor_arg(args, 0, "to", "self", &self));
     XPS_TRY(dtype_arg("to", &args[1], &dt));
     xp_meta r = *self;
@@ -48,14 +48,14 @@ static xp_status sized(xp_symctx *ctx, const char *op, const xp_arg *size, xp_dt
 
 /* full(size, fill_value, *, dtype) */
 xp_status xp_shape_full(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
-    xp_dtype dt;
+    xp_dtype dt = XP_F32;
     XPS_TRY(dtype_arg("full", &args[2], &dt));
     return sized(ctx, "full", &args[0], dt, out);
 }
 
 /* zeros / ones / empty (size, *, dtype) */
 xp_status xp_shape_zeros(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
-    xp_dtype dt;
+    xp_dtype dt = XP_F32;
     XPS_TRY(dtype_arg(NULL, &args[1], &dt));
     return sized(ctx, NULL, &args[0], dt, out);
 }
@@ -64,7 +64,7 @@ xp_status xp_shape_zeros(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
  * the bounds must be ordered as the step's sign says, as in PyTorch */
 xp_status xp_shape_arange(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     const char *op = "arange";
-    xp_dtype dt;
+    xp_dtype dt = XP_F32;
     int64_t step;
     XPS_TRY(dtype_arg(op, &args[3], &dt));
     if (dt == XP_BOOL) return xps_fail(XP_ERR_DTYPE, op, "arange does not support dtype bool");

@@ -16,6 +16,7 @@ static xp_tensor *out_of(const xp_call *call) { return call->outs[0]; }
  * guards against a shape function that let a bad one through. */
 static xp_status wrap(const char *op, int64_t d, int ndim, int *out) {
     int n = ndim > 0 ? ndim : 1; /* a 0-d tensor accepts dim 0 and -1, as in torch */
+    *out = 0;
     if (d < -n || d >= n)
         return xp_error(XP_ERR_INVALID_ARG, "%s: dim %lld is out of range for a tensor with %d dims", op, (long long)d,
                         ndim);
