@@ -152,6 +152,7 @@ xp_tensor *xp_relu(xp_tensor *x);
 xp_tensor *xp_relu_(xp_tensor *x);
 xp_tensor *xp_gelu(xp_tensor *x);   /* exact (erf) form, PyTorch's default */
 xp_tensor *xp_silu(xp_tensor *x);
+xp_tensor *xp_erf(xp_tensor *x);    /* the Gauss error function */
 
 /* comparisons (result XP_BOOL) and selection */
 xp_tensor *xp_eq(xp_tensor *a, xp_tensor *b);
@@ -254,6 +255,51 @@ xp_status xp_program_load_json(const char *json, size_t len, xp_program **out);
 xp_status xp_program_save(const xp_program *p, const char *path);
 void xp_program_free(xp_program *p);
 const char *xp_program_name(const xp_program *p);
+
+/* Programs embedded by the Clang plugin. Compiling a file that defines
+ * `#pragma xport export` function forward with -fplugin=xport.so (xport-cc
+ * does this) puts the program into the object's "xport_programs" section;
+ *
+ *     xp_program_load_embedded(XP_PROGRAM(forward), &p)
+ *
+ * finds it there at run time, with no file. XP_PROGRAM reads the section of
+ * the executable or shared library it is written in (its bounds are hidden
+ * symbols), so use it in the same binary as the model's object. Built
+ * without the plugin, everything still links and loading reports
+ * "forward was not exported: ...". */
+typedef struct xp_embedded {
+    const char *name;  /* the exported function's name */
+    const char *begin; /* the section's bounds in this binary (NULL: none) */
+    const char *end;
+} xp_embedded;
+
+#if defined(__GNUC__) && defined(__ELF__)
+/* Defined by the linker when some object has the section; weak so that a
+ * binary without exported programs links, and hidden so that each binary
+ * sees its own section. */
+extern const char __start_xport_programs[] __attribute__((weak, visibility("hidden")));
+extern const char __stop_xport_programs[] __attribute__((weak, visibility("hidden")));
+static inline xp_embedded xp_embedded_in_this_binary_(const char *name) {
+    xp_embedded e;
+    e.name = name;
+    e.begin = __start_xport_programs;
+    e.end = __stop_xport_programs;
+    return e;
+}
+#else
+static inline xp_embedded xp_embedded_in_this_binary_(const char *name) {
+    xp_embedded e;
+    e.name = name;
+    e.begin = NULL;
+    e.end = NULL;
+    return e;
+}
+#endif
+#define XP_PROGRAM(name) xp_embedded_in_this_binary_(#name)
+
+/* Loads embedded program e.name (see XP_PROGRAM). */
+xp_status xp_program_load_embedded(xp_embedded e, xp_program **out);
+
 /* Prints the program as `xport show` does. */
 void xp_program_print(const xp_program *p, FILE *f);
 /* Writes the graph in Graphviz dot syntax. */
@@ -279,6 +325,36 @@ xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, 
 
 /* "cpu" (default) or "cuda"; an unavailable backend is an error. */
 xp_status xp_program_set_backend(xp_program *p, const char *backend);
+
+/* ---- decompositions and the op registry (DESIGN §4, §5) ---------------- */
+
+/* A set of ops to decompose (torch's get_decompositions). */
+typedef struct xp_decomp_table xp_decomp_table;
+
+/* The table of the comma-separated op names in `ops` ("linear,t"; spaces
+ * around names are ignored). Returns NULL with an error naming every name
+ * that is unknown or has no decomposition (core, in-place and control-flow
+ * ops). Free with xp_decomp_table_free. */
+xp_decomp_table *xp_decomp_table_for(const char *ops);
+void xp_decomp_table_free(xp_decomp_table *table);
+
+/* Writes to *out a new program in which every node whose op is in `table`
+ * (NULL: every op that has a decomposition, so only core ops remain) is
+ * replaced by its decomposition, again and again until no such node is
+ * left, cond branches included. The new program has the same signature
+ * (input and output names, kinds, targets), range constraints, source
+ * locations (each decomposition's nodes carry the location of the node
+ * they replace), backend and bound weights; `p` is not changed. */
+xp_status xp_program_run_decompositions(const xp_program *p, const xp_decomp_table *table, xp_program **out);
+
+/* The registry, by op name ("add", "relu_"); false for an unknown name.
+ * is_core: in the core opset every backend implements; is_mutable: writes
+ * an argument (torch's op._schema.is_mutable); has_decomposition: the
+ * full table (xp_program_run_decompositions with NULL) replaces it. */
+bool xp_op_exists(const char *name);
+bool xp_op_is_core(const char *name);
+bool xp_op_is_mutable(const char *name);
+bool xp_op_is_decomposable(const char *name);
 
 /* ---- files ------------------------------------------------------------- */
 

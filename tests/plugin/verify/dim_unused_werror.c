@@ -1,0 +1,9 @@
+// XP-ARGS: -Werror
+// Clang does not apply -Werror to plugin diagnostics; xport does.
+#include <xport.h>
+
+#pragma xport export
+// expected-error@+1 {{dim 'seq' is not used by any input of 'forward'}}
+#pragma xport dim(seq, max=128)
+#pragma xport input(x, f32[2, 4])
+xp_tensor *forward(xp_tensor *x) { return xp_relu(x); }
