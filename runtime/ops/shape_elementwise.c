@@ -167,6 +167,3 @@ xp_status xp_shape_copy(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     *out = *self;
     return XP_OK;
 }
-
-/* see XPS_LINK_ANCHORS in shape_util.h */
-const char xps_anchor_elementwise = 0;

@@ -289,6 +289,3 @@ xp_status xp_shape_embedding(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     *out = r;
     return XP_OK;
 }
-
-/* see XPS_LINK_ANCHORS in shape_util.h */
-const char xps_anchor_index = 0;

@@ -352,6 +352,3 @@ xp_status xp_shape_sdpa(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     *out = r;
     return XP_OK;
 }
-
-/* see XPS_LINK_ANCHORS in shape_util.h */
-const char xps_anchor_nn = 0;

@@ -334,8 +334,3 @@ xp_status xps_check_rank(const char *op, int ndim) {
     return xps_fail(XP_ERR_UNSUPPORTED, op, "the result would have %d dims; at most %d are supported", ndim,
                     XP_MAX_DIMS);
 }
-
-/* TEMPORARY: see the link anchors in shape_util.h */
-const char *const xps_link_anchors[] = {&xps_anchor_elementwise, &xps_anchor_reduce, &xps_anchor_linalg,
-                                        &xps_anchor_view,        &xps_anchor_index,  &xps_anchor_nn,
-                                        &xps_anchor_misc};

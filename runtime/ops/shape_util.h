@@ -118,14 +118,4 @@ void xps_set_shape(xp_meta *out, int ndim, const xp_dim *shape);
 /* Checks a result rank against XP_MAX_DIMS. */
 xp_status xps_check_rank(const char *op, int ndim);
 
-/* ---- TEMPORARY: link anchors (remove with runtime/ops/missing_weak.c) ----
- * While missing_weak.c holds weak placeholders for every shape function, a
- * link against the static libxport takes the placeholders and never pulls
- * in a shape_*.o member that nothing else references. shape_util.c refers
- * to one anchor per shape file, so whenever shape_util.o is linked (it is,
- * through shape_elementwise.o's xp_shape_inplace_float, which has no
- * placeholder) every shape file is linked too. */
-extern const char xps_anchor_elementwise, xps_anchor_reduce, xps_anchor_linalg, xps_anchor_view, xps_anchor_index,
-    xps_anchor_nn, xps_anchor_misc;
-
 #endif /* XP_SHAPE_UTIL_H */

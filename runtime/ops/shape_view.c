@@ -232,6 +232,3 @@ xp_status xp_shape_expand(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     *out = r;
     return XP_OK;
 }
-
-/* see XPS_LINK_ANCHORS in shape_util.h */
-const char xps_anchor_view = 0;
