@@ -178,23 +178,10 @@ START_TEST(unknown_names_have_no_row) {
 }
 END_TEST
 
-static char *read_text(const char *path) {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Every `xp_tensor *xp_NAME(` declared in the public header is either a
  * non-op helper or has a row, and every row names a declared function. */
 START_TEST(every_public_op_function_has_a_row) {
-    char *h = read_text(XP_SOURCE_DIR "/annotations/xport.h");
+    char *h = (char *)xpt_read_file(XP_SOURCE_DIR "/annotations/xport.h", NULL);
     const char *pat = "xp_tensor *xp_";
     int declared = 0;
     char names[200][64];

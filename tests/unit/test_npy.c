@@ -14,34 +14,6 @@
 
 /* ---- helpers ---- */
 
-static char *tmp_path(const char *name) {
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", xpt_tmpdir(), name);
-    return p;
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-    if (n) ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)len + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-
 /* A .npy file of the given version with `header` verbatim (its length in
  * the length field) followed by `data_len` bytes counting 0, 1, 2, ... */
 static void write_npy(const char *path, int major, int minor, const char *header, size_t data_len) {
@@ -54,7 +26,7 @@ static void write_npy(const char *path, int major, int minor, const char *header
     for (size_t i = 0; i < pre - 8; i++) buf[8 + i] = (unsigned char)(hl >> (8 * i));
     memcpy(buf + pre, header, hl);
     for (size_t i = 0; i < data_len; i++) buf[pre + hl + i] = (unsigned char)i;
-    write_bytes(path, buf, n);
+    xpt_write_file(path, buf, n);
     free(buf);
 }
 
@@ -74,7 +46,7 @@ static void assert_load_fails(const char *path, xp_status st, const char *p1, co
 static void assert_header_fails(const char *dict, size_t data_len, xp_status st, const char *p1, const char *p2) {
     char header[512];
     snprintf(header, sizeof header, "%s\n", dict);
-    const char *path = tmp_path("bad.npy");
+    const char *path = xpt_tmp_path("bad.npy");
     write_npy(path, 1, 0, header, data_len);
     assert_load_fails(path, st, p1, p2);
 }
@@ -106,7 +78,7 @@ START_TEST(npy_round_trips_every_dtype_and_rank) {
         int ndim;
         int64_t shape[8];
     } shapes[] = {{0, {0}}, {1, {1}}, {1, {3}}, {2, {2, 3}}, {2, {0, 4}}, {3, {2, 0, 1}}, {8, {1, 2, 1, 2, 1, 2, 1, 3}}};
-    const char *path = tmp_path("rt.npy");
+    const char *path = xpt_tmp_path("rt.npy");
     for (int d = 0; d < N_NPY_DTYPES; d++) {
         for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
             xp_tensor *t = xpt_random(&seed, npy_dtypes[d], shapes[s].ndim, shapes[s].shape, -100, 100);
@@ -123,10 +95,10 @@ END_TEST
 START_TEST(npy_writes_numpys_version_1_0_header) {
     float v[6] = {0, 1, 2, 3, 4, 5};
     xp_tensor *t = xp_tensor_from(XP_F32, XP_DIMS(2, 3), v);
-    const char *path = tmp_path("hdr.npy");
+    const char *path = xpt_tmp_path("hdr.npy");
     ck_assert_int_eq(xp_npy_save(path, t), XP_OK);
     size_t n;
-    unsigned char *b = read_bytes(path, &n);
+    unsigned char *b = xpt_read_file(path, &n);
     ck_assert_int_eq(memcmp(b, "\x93NUMPY\x01\x00", 8), 0);
     size_t hl = b[8] | (size_t)b[9] << 8;
     ck_assert_uint_eq((10 + hl) % 64, 0); /* NumPy aligns the data to 64 bytes */
@@ -142,14 +114,14 @@ START_TEST(npy_writes_numpys_version_1_0_header) {
     /* Python's tuple spellings for 0-d and 1-d shapes */
     xp_tensor *s = xp_tensor_new(XP_BOOL, 0, NULL);
     ck_assert_int_eq(xp_npy_save(path, s), XP_OK);
-    b = read_bytes(path, &n);
+    b = xpt_read_file(path, &n);
     const char *d0 = "{'descr': '|b1', 'fortran_order': False, 'shape': (), }";
     ck_assert_int_eq(memcmp(b + 10, d0, strlen(d0)), 0);
     free(b);
     xp_tensor_free(s);
     xp_tensor *o = xp_tensor_new(XP_I64, XP_DIMS(7));
     ck_assert_int_eq(xp_npy_save(path, o), XP_OK);
-    b = read_bytes(path, &n);
+    b = xpt_read_file(path, &n);
     const char *d1 = "{'descr': '<i8', 'fortran_order': False, 'shape': (7,), }";
     ck_assert_int_eq(memcmp(b + 10, d1, strlen(d1)), 0);
     free(b);
@@ -164,7 +136,7 @@ START_TEST(npy_writes_strided_views_in_c_order) {
     /* base[:, 1, :].T: shape (4, 2), strides (1, 12), offset 4 */
     xp_tensor *view = xp_tensor_header(XP_I32, XP_DIMS(4, 2));
     xp_tensor_set_view(view, base, 2, (int64_t[]){4, 2}, (int64_t[]){1, 12}, 4);
-    const char *path = tmp_path("strided.npy");
+    const char *path = xpt_tmp_path("strided.npy");
     ck_assert_int_eq(xp_npy_save(path, view), XP_OK);
     xp_tensor *t = load_ok(path);
     xpt_assert_shape(t, 4, 2);
@@ -177,7 +149,7 @@ END_TEST
 
 START_TEST(npy_save_rejects_bf16_and_bad_arguments) {
     xp_tensor *t = xp_tensor_new(XP_BF16, XP_DIMS(2));
-    const char *path = tmp_path("bf16.npy");
+    const char *path = xpt_tmp_path("bf16.npy");
     ck_assert_int_eq(xp_npy_save(path, t), XP_ERR_UNSUPPORTED);
     xpt_assert_contains(xp_last_error(), "no bfloat16");
     ck_assert_int_eq(xp_npy_save(path, NULL), XP_ERR_INVALID_ARG);
@@ -185,7 +157,7 @@ START_TEST(npy_save_rejects_bf16_and_bad_arguments) {
     xp_tensor *so = xp_tensor_header(XP_F32, XP_DIMS(2));
     ck_assert_int_eq(xp_npy_save(path, so), XP_ERR_INVALID_ARG);
     xpt_assert_contains(xp_last_error(), "no data");
-    ck_assert_int_eq(xp_npy_save(tmp_path("no-such-dir/x.npy"), so), XP_ERR_IO);
+    ck_assert_int_eq(xp_npy_save(xpt_tmp_path("no-such-dir/x.npy"), so), XP_ERR_IO);
     FILE *f = fopen(path, "rb");
     ck_assert_ptr_null(f); /* nothing was left behind */
     xp_tensor *x;
@@ -202,7 +174,7 @@ END_TEST
 /* ---- legal header spellings ---- */
 
 START_TEST(npy_reads_every_legal_header_spelling) {
-    const char *path = tmp_path("legal.npy");
+    const char *path = xpt_tmp_path("legal.npy");
     struct {
         int major;
         const char *header;
@@ -243,12 +215,12 @@ END_TEST
 /* ---- malformed files ---- */
 
 START_TEST(npy_rejects_bad_magic_and_versions) {
-    const char *path = tmp_path("magic.npy");
-    write_bytes(path, "PK\x03\x04 not numpy at all", 22);
+    const char *path = xpt_tmp_path("magic.npy");
+    xpt_write_file(path, "PK\x03\x04 not numpy at all", 22);
     assert_load_fails(path, XP_ERR_FORMAT, "not a .npy file: bad magic", NULL);
-    write_bytes(path, "\x93NUMPZ\x01\x00\x10\x00", 10);
+    xpt_write_file(path, "\x93NUMPZ\x01\x00\x10\x00", 10);
     assert_load_fails(path, XP_ERR_FORMAT, "bad magic", NULL);
-    write_bytes(path, "", 0);
+    xpt_write_file(path, "", 0);
     assert_load_fails(path, XP_ERR_FORMAT, "has 0 bytes", NULL);
     const char *h = "{'descr': '<f4', 'fortran_order': False, 'shape': (), }\n";
     write_npy(path, 4, 0, h, 4);
@@ -258,24 +230,24 @@ START_TEST(npy_rejects_bad_magic_and_versions) {
     write_npy(path, 0, 0, h, 4);
     assert_load_fails(path, XP_ERR_FORMAT, "version 0.0", NULL);
     /* a 2.0 preamble cut inside its 4-byte length */
-    write_bytes(path, "\x93NUMPY\x02\x00\x10\x00", 10);
+    xpt_write_file(path, "\x93NUMPY\x02\x00\x10\x00", 10);
     assert_load_fails(path, XP_ERR_FORMAT, "fewer than the 12 of a version 2.0 preamble", NULL);
 }
 END_TEST
 
 START_TEST(npy_rejects_bad_header_lengths) {
-    const char *path = tmp_path("hlen.npy");
+    const char *path = xpt_tmp_path("hlen.npy");
     unsigned char b[16] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0xff, 0xff, '{', '}', '\n'};
-    write_bytes(path, b, 13);
+    xpt_write_file(path, b, 13);
     assert_load_fails(path, XP_ERR_FORMAT, "header length 65535", "exceeds numpy's limit of 10000 bytes");
     b[8] = 100, b[9] = 0;
-    write_bytes(path, b, 13);
+    xpt_write_file(path, b, 13);
     assert_load_fails(path, XP_ERR_FORMAT, "ends inside the header", "needs 110 bytes but the file has 13");
     unsigned char v2[12] = {0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 0, 0x80};
-    write_bytes(path, v2, 12);
+    xpt_write_file(path, v2, 12);
     assert_load_fails(path, XP_ERR_FORMAT, "header length 2147483648", "limit");
     b[8] = 0;
-    write_bytes(path, b, 10);
+    xpt_write_file(path, b, 10);
     assert_load_fails(path, XP_ERR_FORMAT, "expected '{' at the start of the header", "the end of the header");
 }
 END_TEST
@@ -317,7 +289,7 @@ START_TEST(npy_rejects_malformed_header_dicts) {
     assert_header_fails("{'descr': '<f4', 'fortran_order': False, 'shape': ()", 4, F, "expected ',' or '}'", NULL);
     assert_header_fails("{'descr': '<f4',\t'fortran_order': False, 'shape': ()}", 4, F, "byte 0x09", NULL);
     /* headers that stop early, without their final newline */
-    const char *path = tmp_path("nonl.npy");
+    const char *path = xpt_tmp_path("nonl.npy");
     write_npy(path, 1, 0, "{'descr': '<f4", 4);
     assert_load_fails(path, F, "unterminated string", NULL);
     write_npy(path, 1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': ()}   ", 4);
@@ -373,14 +345,14 @@ END_TEST
 START_TEST(npy_rejects_truncation_at_every_byte) {
     uint64_t seed = 5;
     xp_tensor *t = xpt_random(&seed, XP_F64, XP_DIMS(3, 2), -1, 1);
-    const char *path = tmp_path("whole.npy");
+    const char *path = xpt_tmp_path("whole.npy");
     ck_assert_int_eq(xp_npy_save(path, t), XP_OK);
     size_t n;
-    unsigned char *whole = read_bytes(path, &n);
+    unsigned char *whole = xpt_read_file(path, &n);
     size_t hl = whole[8] | (size_t)whole[9] << 8;
-    const char *cut = tmp_path("cut.npy");
+    const char *cut = xpt_tmp_path("cut.npy");
     for (size_t k = 0; k < n; k++) {
-        write_bytes(cut, whole, k);
+        xpt_write_file(cut, whole, k);
         const char *phrase = k < 10 ? "fewer than the 10" : k < 10 + hl ? "ends inside the header" : "truncated";
         assert_load_fails(cut, XP_ERR_FORMAT, phrase, NULL);
     }
@@ -393,16 +365,16 @@ START_TEST(npy_survives_every_single_bit_flip) {
     /* Each corrupted variant must load cleanly or fail with a message. */
     float v[3] = {1, 2, 3};
     xp_tensor *t = xp_tensor_from(XP_F32, XP_DIMS(3), v);
-    const char *path = tmp_path("flip-src.npy");
+    const char *path = xpt_tmp_path("flip-src.npy");
     ck_assert_int_eq(xp_npy_save(path, t), XP_OK);
     size_t n;
-    unsigned char *whole = read_bytes(path, &n);
-    const char *flip = tmp_path("flip.npy");
+    unsigned char *whole = xpt_read_file(path, &n);
+    const char *flip = xpt_tmp_path("flip.npy");
     int loaded = 0;
     for (size_t i = 0; i < n; i++) {
         for (int bit = 0; bit < 8; bit++) {
             whole[i] ^= (unsigned char)(1u << bit);
-            write_bytes(flip, whole, n);
+            xpt_write_file(flip, whole, n);
             whole[i] ^= (unsigned char)(1u << bit);
             xp_tensor *u = NULL;
             xp_status st = xp_npy_load(flip, &u);
@@ -438,7 +410,7 @@ START_TEST(npy_files_cross_check_with_numpy) {
     /* NumPy loads what we write, checks dtype, shape and the values it
      * expects, and writes its own copy, which we must read back bit-exactly. */
     char script_path[512];
-    snprintf(script_path, sizeof script_path, "%s", tmp_path("check.py"));
+    snprintf(script_path, sizeof script_path, "%s", xpt_tmp_path("check.py"));
     FILE *f = fopen(script_path, "w");
     ck_assert_ptr_nonnull(f);
     fputs("import sys, numpy as np\n"
@@ -473,7 +445,7 @@ START_TEST(npy_files_cross_check_with_numpy) {
         for (int64_t i = 0; i < n; i++)
             xp_store_f64(cases[c].dt, p + i * (int64_t)xp_dtype_size(cases[c].dt),
                          cases[c].dt == XP_BOOL ? (double)(i % 2) : (double)(i % 100));
-        const char *ours = tmp_path("ours.npy"), *theirs = tmp_path("theirs.npy");
+        const char *ours = xpt_tmp_path("ours.npy"), *theirs = xpt_tmp_path("theirs.npy");
         ck_assert_int_eq(xp_npy_save(ours, t), XP_OK);
         char cmd[2048];
         snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s' '%s' '%s'", script_path, ours, theirs, cases[c].descr,

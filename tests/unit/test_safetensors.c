@@ -15,34 +15,6 @@
 
 /* ---- helpers ---- */
 
-static char *tmp_path(const char *name) {
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", xpt_tmpdir(), name);
-    return p;
-}
-
-static void write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-    if (n) ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)len + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-
 /* Writes <len_field as u64 LE><header><data>; len_field may lie. */
 static void write_st_raw(const char *path, uint64_t len_field, const char *header, size_t header_len, const void *data,
                          size_t data_len) {
@@ -51,7 +23,7 @@ static void write_st_raw(const char *path, uint64_t len_field, const char *heade
     for (int i = 0; i < 8; i++) buf[i] = (unsigned char)(len_field >> (8 * i));
     memcpy(buf + 8, header, header_len);
     if (data_len) memcpy(buf + 8 + header_len, data, data_len);
-    write_bytes(path, buf, n);
+    xpt_write_file(path, buf, n);
     free(buf);
 }
 
@@ -79,7 +51,7 @@ static void assert_open_fails(const char *path, xp_status st, const char *phrase
 
 static void assert_open_fails_header(const char *header, size_t data_len, xp_status st, const char *p1,
                                      const char *p2) {
-    const char *path = tmp_path("bad.safetensors");
+    const char *path = xpt_tmp_path("bad.safetensors");
     write_st(path, header, data_len);
     assert_open_fails(path, st, p1, p2);
 }
@@ -143,7 +115,7 @@ START_TEST(safetensors_round_trips_every_dtype_and_shape) {
     snprintf(names[N_DTYPES + 2], 32, "deep");
     for (int i = 0; i < N; i++) name_ptrs[i] = names[i];
 
-    const char *path = tmp_path("all.safetensors");
+    const char *path = xpt_tmp_path("all.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, N, name_ptrs, (const xp_tensor *const *)ts), XP_OK);
 
     xp_safetensors *f;
@@ -180,10 +152,10 @@ START_TEST(safetensors_writes_the_reference_bytes) {
     ck_assert_uint_eq(strlen(cases[1].json), 72);
     for (int c = 0; c < 2; c++) {
         xp_tensor *t = xp_tensor_from(XP_F32, cases[c].ndim, cases[c].shape, vals);
-        const char *path = tmp_path("ref.safetensors");
+        const char *path = xpt_tmp_path("ref.safetensors");
         ck_assert_int_eq(xp_safetensors_save(path, 1, &cases[c].name, (const xp_tensor *const *)&t), XP_OK);
         size_t n;
-        unsigned char *got = read_bytes(path, &n);
+        unsigned char *got = xpt_read_file(path, &n);
         size_t hl = strlen(cases[c].json);
         ck_assert_uint_eq(n, 8 + hl + 24);
         ck_assert_uint_eq(got[0], hl);
@@ -194,10 +166,10 @@ START_TEST(safetensors_writes_the_reference_bytes) {
         xp_tensor_free(t);
     }
     /* no tensors: "{}" and six spaces */
-    const char *path = tmp_path("empty.safetensors");
+    const char *path = xpt_tmp_path("empty.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 0, NULL, NULL), XP_OK);
     size_t n;
-    unsigned char *got = read_bytes(path, &n);
+    unsigned char *got = xpt_read_file(path, &n);
     const unsigned char want[16] = {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' '};
     ck_assert_uint_eq(n, 16);
     ck_assert_int_eq(memcmp(got, want, 16), 0);
@@ -219,10 +191,10 @@ START_TEST(safetensors_writer_orders_by_alignment_then_name_and_aligns_every_ten
     const char *names[] = {"a", "b", "c", "d", "e", "a2"};
     ((float *)xp_data(b2))[0] = 1.5f;
     const xp_tensor *ts[] = {a, b, c, d, e, b2};
-    const char *path = tmp_path("order.safetensors");
+    const char *path = xpt_tmp_path("order.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 6, names, ts), XP_OK);
     size_t n;
-    unsigned char *got = read_bytes(path, &n);
+    unsigned char *got = xpt_read_file(path, &n);
     const char *json = "{\"e\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
                        "\"c\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]},"
                        "\"a2\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]},"
@@ -266,7 +238,7 @@ START_TEST(safetensors_writes_strided_views_in_c_order) {
     xp_tensor_set_view(cols, base, 2, (int64_t[]){3, 2}, (int64_t[]){4, 2}, 0);
     const char *names[] = {"t", "cols"};
     const xp_tensor *ts[] = {view, cols};
-    const char *path = tmp_path("strided.safetensors");
+    const char *path = xpt_tmp_path("strided.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 2, names, ts), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -290,7 +262,7 @@ START_TEST(safetensors_get_is_zero_copy_into_the_mapping_when_aligned) {
     uint64_t seed = 7;
     xp_tensor *w = xpt_random(&seed, XP_F32, XP_DIMS(16, 16), -1, 1);
     const char *name = "w";
-    const char *path = tmp_path("zc.safetensors");
+    const char *path = xpt_tmp_path("zc.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 1, &name, (const xp_tensor *const *)&w), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -316,7 +288,7 @@ START_TEST(safetensors_tensors_outlive_close_and_the_last_one_unmaps) {
     xp_tensor *v = xpt_random(&seed, XP_I32, XP_DIMS(5), -9, 9);
     const char *names[] = {"w", "v"};
     const xp_tensor *ts[] = {w, v};
-    const char *path = tmp_path("life.safetensors");
+    const char *path = xpt_tmp_path("life.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 2, names, ts), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -343,7 +315,7 @@ START_TEST(safetensors_close_unmaps_when_no_tensor_is_alive) {
     }
     xp_tensor *w = xp_tensor_new(XP_F32, XP_DIMS(4));
     const char *name = "w";
-    const char *path = tmp_path("unmap.safetensors");
+    const char *path = xpt_tmp_path("unmap.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 1, &name, (const xp_tensor *const *)&w), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -363,7 +335,7 @@ START_TEST(safetensors_in_place_writes_never_reach_the_file) {
     float vals[4] = {1, 2, 3, 4};
     xp_tensor *w = xp_tensor_from(XP_F32, XP_DIMS(4), vals);
     const char *name = "w";
-    const char *path = tmp_path("cow.safetensors");
+    const char *path = xpt_tmp_path("cow.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 1, &name, (const xp_tensor *const *)&w), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -393,7 +365,7 @@ START_TEST(safetensors_copies_tensors_misaligned_for_their_dtype) {
     unsigned char data[11] = {7, 8, 9};
     float fv[2] = {2.5f, -1.0f};
     memcpy(data + 3, fv, 8);
-    const char *path = tmp_path("misaligned.safetensors");
+    const char *path = xpt_tmp_path("misaligned.safetensors");
     write_st_raw(path, hl, padded, hl, data, sizeof data);
     xp_safetensors *f;
     ck_assert_msg(xp_safetensors_open(path, &f) == XP_OK, "%s", xp_last_error());
@@ -419,7 +391,7 @@ START_TEST(safetensors_get_reports_missing_and_unsupported_tensors) {
                          "\"deep\":{\"dtype\":\"U8\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[4,5]},"
                          "\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[5,8]},"
                          "\"f4\":{\"dtype\":\"F4\",\"shape\":[2],\"data_offsets\":[8,9]}}";
-    const char *path = tmp_path("unsupported.safetensors");
+    const char *path = xpt_tmp_path("unsupported.safetensors");
     unsigned char data[9] = {0, 0, 0, 0, 0, 1, 2, 0, 0x21};
     write_st_raw(path, strlen(header), header, strlen(header), data, sizeof data);
     xp_safetensors *f;
@@ -450,7 +422,7 @@ END_TEST
 
 START_TEST(safetensors_open_reports_missing_and_non_regular_files) {
     xp_safetensors *f;
-    const char *missing = tmp_path("does-not-exist.safetensors");
+    const char *missing = xpt_tmp_path("does-not-exist.safetensors");
     ck_assert_int_eq(xp_safetensors_open(missing, &f), XP_ERR_IO);
     xpt_assert_contains(xp_last_error(), "cannot open");
     xpt_assert_contains(xp_last_error(), missing);
@@ -476,11 +448,11 @@ static int count_tmp_files(void) {
 START_TEST(safetensors_save_rejects_bad_arguments_and_keeps_the_old_file) {
     float one = 1;
     xp_tensor *a = xp_tensor_from(XP_F32, XP_DIMS(1), &one);
-    const char *path = tmp_path("keep.safetensors");
+    const char *path = xpt_tmp_path("keep.safetensors");
     const char *name = "a";
     ck_assert_int_eq(xp_safetensors_save(path, 1, &name, (const xp_tensor *const *)&a), XP_OK);
     size_t n0;
-    unsigned char *before = read_bytes(path, &n0);
+    unsigned char *before = xpt_read_file(path, &n0);
 
     const char *dup[] = {"x", "x"};
     const xp_tensor *two[] = {a, a};
@@ -503,11 +475,11 @@ START_TEST(safetensors_save_rejects_bad_arguments_and_keeps_the_old_file) {
     xpt_assert_contains(xp_last_error(), "no data");
     ck_assert_int_eq(xp_safetensors_save(path, -1, NULL, NULL), XP_ERR_INVALID_ARG);
     ck_assert_int_eq(xp_safetensors_save(NULL, 1, &name, two), XP_ERR_INVALID_ARG);
-    ck_assert_int_eq(xp_safetensors_save(tmp_path("no-such-dir/x.safetensors"), 1, &name, two), XP_ERR_IO);
+    ck_assert_int_eq(xp_safetensors_save(xpt_tmp_path("no-such-dir/x.safetensors"), 1, &name, two), XP_ERR_IO);
     xpt_assert_contains(xp_last_error(), "cannot create");
 
     size_t n1;
-    unsigned char *after = read_bytes(path, &n1);
+    unsigned char *after = xpt_read_file(path, &n1);
     ck_assert_uint_eq(n0, n1);
     ck_assert_int_eq(memcmp(before, after, n0), 0);
     ck_assert_int_eq(count_tmp_files(), 0);
@@ -521,7 +493,7 @@ START_TEST(safetensors_save_replaces_an_open_file_atomically) {
     xp_tensor *a = xp_tensor_from(XP_F32, XP_DIMS(2), v1);
     xp_tensor *b = xp_tensor_from(XP_F32, XP_DIMS(3), v2);
     const char *name = "w";
-    const char *path = tmp_path("replace.safetensors");
+    const char *path = xpt_tmp_path("replace.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 1, &name, (const xp_tensor *const *)&a), XP_OK);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(path, &f), XP_OK);
@@ -553,21 +525,21 @@ START_TEST(safetensors_rejects_truncation_at_every_byte) {
     xp_tensor *c = xpt_random(&seed, XP_BOOL, XP_DIMS(3), 0, 1);
     const char *names[] = {"a", "b", "c"};
     const xp_tensor *ts[] = {a, b, c};
-    const char *path = tmp_path("whole.safetensors");
+    const char *path = xpt_tmp_path("whole.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 3, names, ts), XP_OK);
     size_t n;
-    unsigned char *whole = read_bytes(path, &n);
+    unsigned char *whole = xpt_read_file(path, &n);
     size_t hl = whole[0] | (size_t)whole[1] << 8;
-    const char *cut = tmp_path("cut.safetensors");
+    const char *cut = xpt_tmp_path("cut.safetensors");
     for (size_t k = 0; k < n; k++) {
-        write_bytes(cut, whole, k);
+        xpt_write_file(cut, whole, k);
         const char *phrase = k < 8 ? "fewer than the 8" : k < 8 + hl ? "runs past the end of the file"
                                                                       : "beyond the data section";
         assert_open_fails(cut, XP_ERR_FORMAT, phrase, NULL);
     }
     /* every failed open unmapped the file again */
     if (have_proc_maps()) ck_assert(!addr_maps_file(NULL, cut));
-    write_bytes(cut, whole, n);
+    xpt_write_file(cut, whole, n);
     xp_safetensors *f;
     ck_assert_int_eq(xp_safetensors_open(cut, &f), XP_OK);
     xp_safetensors_close(f);
@@ -577,10 +549,10 @@ START_TEST(safetensors_rejects_truncation_at_every_byte) {
 END_TEST
 
 START_TEST(safetensors_rejects_bad_header_lengths) {
-    const char *path = tmp_path("len.safetensors");
-    write_bytes(path, "", 0);
+    const char *path = xpt_tmp_path("len.safetensors");
+    xpt_write_file(path, "", 0);
     assert_open_fails(path, XP_ERR_FORMAT, "has 0 bytes, fewer than the 8", NULL);
-    write_bytes(path, "\x02\0\0\0\0\0\0", 7);
+    xpt_write_file(path, "\x02\0\0\0\0\0\0", 7);
     assert_open_fails(path, XP_ERR_FORMAT, "has 7 bytes", NULL);
     const char *h = "{}";
     write_st_raw(path, UINT64_MAX, h, 2, NULL, 0);
@@ -610,7 +582,7 @@ START_TEST(safetensors_rejects_headers_that_are_not_a_padded_json_object) {
     assert_open_fails_header("{} x", 0, XP_ERR_FORMAT, "only spaces may pad", NULL);
     assert_open_fails_header("{}{}", 0, XP_ERR_FORMAT, "only spaces may pad", NULL);
     const char nul_pad[] = "{}  \0 ";
-    const char *path = tmp_path("nul.safetensors");
+    const char *path = xpt_tmp_path("nul.safetensors");
     write_st_raw(path, sizeof nul_pad - 1, nul_pad, sizeof nul_pad - 1, NULL, 0);
     assert_open_fails(path, XP_ERR_FORMAT, "byte 0x00 at byte offset 12", NULL);
     /* spaces are fine, as the reference writer pads */
@@ -707,7 +679,7 @@ START_TEST(safetensors_rejects_byte_lengths_that_disagree_with_dtype_and_shape) 
     assert_open_fails_header("{\"w\":{\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,1]}}", 1, XP_ERR_FORMAT,
                              "needs 1.5 bytes", NULL);
     /* a leading size-0 dim keeps the product at 0 */
-    const char *path = tmp_path("zero.safetensors");
+    const char *path = xpt_tmp_path("zero.safetensors");
     write_st(path, "{\"w\":{\"dtype\":\"U8\",\"shape\":[0,4294967296,4294967296],\"data_offsets\":[0,0]}}", 0);
     xp_safetensors *f;
     ck_assert_msg(xp_safetensors_open(path, &f) == XP_OK, "%s", xp_last_error());
@@ -744,7 +716,7 @@ START_TEST(safetensors_rejects_overlaps_holes_and_trailing_bytes) {
                              "8 trailing bytes", NULL);
     assert_open_fails_header("{}", 3, XP_ERR_FORMAT, "declares no tensors but 3 data bytes follow", NULL);
     /* zero-size tensors at the boundaries are fine */
-    const char *path = tmp_path("edges.safetensors");
+    const char *path = xpt_tmp_path("edges.safetensors");
     write_st(path,
              "{\"z0\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
              "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
@@ -769,16 +741,16 @@ START_TEST(safetensors_survives_every_single_bit_flip) {
     xp_tensor *c = xpt_random(&seed, XP_BOOL, XP_DIMS(2), 0, 1);
     const char *names[] = {"a", "b", "c"};
     const xp_tensor *ts[] = {a, b, c};
-    const char *path = tmp_path("flip-src.safetensors");
+    const char *path = xpt_tmp_path("flip-src.safetensors");
     ck_assert_int_eq(xp_safetensors_save(path, 3, names, ts), XP_OK);
     size_t n;
-    unsigned char *whole = read_bytes(path, &n);
-    const char *flip = tmp_path("flip.safetensors");
+    unsigned char *whole = xpt_read_file(path, &n);
+    const char *flip = xpt_tmp_path("flip.safetensors");
     int opened = 0;
     for (size_t i = 0; i < n; i++) {
         for (int bit = 0; bit < 8; bit++) {
             whole[i] ^= (unsigned char)(1u << bit);
-            write_bytes(flip, whole, n);
+            xpt_write_file(flip, whole, n);
             whole[i] ^= (unsigned char)(1u << bit);
             xp_safetensors *f;
             xp_status st = xp_safetensors_open(flip, &f);

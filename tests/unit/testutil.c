@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,37 @@ const char *xpt_tmpdir(void) {
         if (!mkdtemp(dir)) { perror("mkdtemp"); abort(); }
     }
     return dir;
+}
+
+char *xpt_tmp_path(const char *name) {
+    static char buf[8][512];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, 512, "%s/%s", xpt_tmpdir(), name);
+    return p;
+}
+
+void xpt_write_file(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
+    if (n) ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+unsigned char *xpt_read_file(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "fopen %s: %s", path, strerror(errno));
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long len = ftell(f);
+    ck_assert_msg(len >= 0, "ftell %s: %s", path, strerror(errno));
+    ck_assert_int_eq(fseek(f, 0, SEEK_SET), 0);
+    unsigned char *buf = malloc((size_t)len + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    buf[len] = '\0';
+    if (n) *n = (size_t)len;
+    return buf;
 }
 
 int xpt_run_suite(Suite *s) {

@@ -43,6 +43,12 @@ void xpt_assert_shape_(const xp_tensor *t, int ndim, const int64_t *shape, const
 
 /* A temporary directory for the test (removed by the OS's tmp cleaner). */
 const char *xpt_tmpdir(void);
+/* xpt_tmpdir()/name, in one of 8 rotating static buffers. */
+char *xpt_tmp_path(const char *name);
+/* Writes / reads a whole file, failing the test on any I/O error. The
+ * buffer read is malloc'd and NUL-terminated (n excludes the NUL). */
+void xpt_write_file(const char *path, const void *data, size_t n);
+unsigned char *xpt_read_file(const char *path, size_t *n);
 
 /* Runs one suite; returns the process exit status. */
 int xpt_run_suite(Suite *s);
