@@ -25,7 +25,7 @@ typedef struct xp_cli_command {
     int (*main)(int argc, char **argv); /* argv[0] is the command name */
 } xp_cli_command;
 
-extern const xp_cli_command xp_cmd_show, xp_cmd_run, xp_cmd_ops;
+extern const xp_cli_command xp_cmd_show, xp_cmd_run, xp_cmd_ops, xp_cmd_decompose;
 
 /* Prints "xport: <message>" to stderr and returns XP_EXIT_FAILURE. */
 int xp_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

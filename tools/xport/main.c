@@ -1,5 +1,5 @@
 /*
- * xport — one CLI over the runtime (DESIGN §6): show, run, ops.
+ * xport — one CLI over the runtime (DESIGN §6): show, run, ops, decompose.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "ir/xp_ir.h"
 
-static const xp_cli_command *const commands[] = {&xp_cmd_show, &xp_cmd_run, &xp_cmd_ops};
+static const xp_cli_command *const commands[] = {&xp_cmd_show, &xp_cmd_run, &xp_cmd_ops, &xp_cmd_decompose};
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
 int xp_cli_fail(const char *fmt, ...) {
@@ -40,7 +40,7 @@ bool xp_cli_is_help(const char *arg) { return strcmp(arg, "-h") == 0 || strcmp(a
 static void print_main_help(FILE *f) {
     fprintf(f, "usage: xport <command> [options]\n\n"
                "Inspect and run exported programs (.xpg).\n\ncommands:\n");
-    for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-6s %s\n", commands[i]->name, commands[i]->summary);
+    for (int i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "\noptions:\n"
                "  -h, --help     show this help; `xport COMMAND --help` shows a command's options\n"
                "  --version      print the version\n"
@@ -73,6 +73,6 @@ int main(int argc, char **argv) {
         if (strcmp(name, commands[i]->name) == 0) return commands[i]->main(argc - 1, argv + 1);
     if (name[0] == '-') fprintf(stderr, "xport: unknown option '%s'\n", name);
     else fprintf(stderr, "xport: unknown command '%s'\n", name);
-    fprintf(stderr, "usage: xport <command> [options]   (commands: show, run, ops; see xport --help)\n");
+    fprintf(stderr, "usage: xport <command> [options]   (commands: show, run, ops, decompose; see xport --help)\n");
     return XP_EXIT_USAGE;
 }
