@@ -12,8 +12,11 @@
  * symbol (`batch*seq`: the pragma grammar does not produce them, a file may
  * hold them) are compared once every symbol has its value.
  *
- * Message styles (asserted by tests/unit/test_interp.c):
+ * Message styles (asserted by tests/unit/test_interp.c and, against an
+ * oracle, by tests/unit/test_guards_property.c):
  *   input x: dim 0 (batch) is 2000, above its maximum 1024
+ *   input n is 20, above its maximum 16            (a SYMINT bound to n)
+ *   input k (n) is 20, above its maximum 16        (a SYMINT k bound to n)
  *   input x: dim 0 (2*n) is 2050, so n = 1025, above its maximum 1024
  *   input x: dim 1 is 7, but the program was exported with size 100
  *   input y: dim 0 is 6, but must equal batch = 5 (from input x dim 0)
@@ -49,16 +52,20 @@ static void format_subject(const char *input, int dim, char *buf, size_t n) {
     else snprintf(buf, n, "input %s: dim %d", input, dim);
 }
 
-static xp_status range_error(const xp_program *p, const char *subject, int dim, const char *expr, int sym,
-                             int64_t size, int64_t v, bool derived) {
+static xp_status range_error(const xp_program *p, const char *input, const char *subject, int dim, const char *expr,
+                             int sym, int64_t size, int64_t v, bool derived) {
     int64_t lo = xp_sym_min(p->syms, sym), hi = xp_sym_max(p->syms, sym);
     const char *rel = v > hi ? "above its maximum" : "below its minimum";
     int64_t bound = v > hi ? hi : lo;
     if (derived)
         return xp_error(XP_ERR_GUARD, "%s (%s) is %" PRId64 ", so %s = %" PRId64 ", %s %" PRId64, subject, expr,
                         size, xp_sym_name(p->syms, sym), v, rel, bound);
-    if (dim < 0) /* a SYMINT input is the symbol itself */
+    if (dim < 0) { /* a SYMINT input is the symbol itself; named when its name differs */
+        const char *sname = xp_sym_name(p->syms, sym);
+        if (strcmp(input, sname) != 0)
+            return xp_error(XP_ERR_GUARD, "%s (%s) is %" PRId64 ", %s %" PRId64, subject, sname, size, rel, bound);
         return xp_error(XP_ERR_GUARD, "%s is %" PRId64 ", %s %" PRId64, subject, size, rel, bound);
+    }
     return xp_error(XP_ERR_GUARD, "%s (%s) is %" PRId64 ", %s %" PRId64, subject, expr, size, rel, bound);
 }
 
@@ -87,7 +94,7 @@ static xp_status check_linear(const xp_program *p, struct xp_exec_state *s, cons
         if (!exact)
             return xp_error(XP_ERR_GUARD, "%s is %" PRId64 ", which is not %s for any integer %s", subject, size, e,
                             sname);
-        return range_error(p, subject, dim, e, sym, size, v, derived);
+        return range_error(p, input, subject, dim, e, sym, size, v, derived);
     }
 
     int64_t v = s->symvals[sym], want;

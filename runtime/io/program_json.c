@@ -207,6 +207,18 @@ static json_t *w_files(writer *w) {
     return a;
 }
 
+/* [{"loc": [file, line, col] or null, "text": "..."}] */
+static json_t *w_specializations(writer *w) {
+    json_t *a = w_chk(w, json_array());
+    for (int i = 0; i < w->p->nspecs; i++) {
+        json_t *o = w_chk(w, json_object());
+        w_set(w, o, "loc", w_loc(w, w->p->specs[i].loc));
+        w_set(w, o, "text", w_str(w, w->p->specs[i].text));
+        w_push(w, a, o);
+    }
+    return a;
+}
+
 #define DUMP_FLAGS (JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
 
 /* `"key": value` on one line; arrays get one element per line so files
@@ -268,7 +280,11 @@ xp_status xp_program_to_json(const xp_program *p, char **out, size_t *len) {
     frame(&w, &sb, "files", w_files(&w), true, false);
     frame(&w, &sb, "inputs", w_inputs(&w), true, false);
     frame_nodes(&w, &sb, p->graph);
-    frame(&w, &sb, "outputs", w_outputs(&w), true, true);
+    /* optional, and only written when there are some, so files without
+     * specializations are byte for byte what older writers produced */
+    bool specs = p->nspecs > 0;
+    frame(&w, &sb, "outputs", w_outputs(&w), true, !specs);
+    if (specs) frame(&w, &sb, "specializations", w_specializations(&w), true, true);
     xp_sb_puts(&sb, "}\n");
     if (!w.ok || sb.oom) {
         xp_sb_free(&sb);
@@ -814,6 +830,26 @@ static xp_status r_outputs(reader *r, const xp_strmap *names, json_t *root) {
     return st;
 }
 
+/* "specializations" (optional): [{"loc": [file, line, col] or null, "text": "..."}] */
+static xp_status r_specializations(reader *r, json_t *root) {
+    char path[PATH_LEN], sub[PATH_LEN];
+    json_t *specs;
+    xp_status st = field(root, "specializations", "(top level)", JSON_ARRAY, true, &specs);
+    for (size_t i = 0; !st && specs && i < json_array_size(specs); i++) {
+        json_t *o = json_array_get(specs, i);
+        const char *text;
+        xp_srcloc loc;
+        path_join(path, "specializations[%zu]", i);
+        path_join(sub, "%s.loc", path);
+        if ((st = need_object(o, path)) || (st = field_str(o, "text", path, false, &text)) ||
+            (st = r_loc(r, json_object_get(o, "loc"), sub, &loc)))
+            break;
+        if (!*text) return bad(path, "empty \"text\"");
+        if ((st = xp_program_add_specialization(r->p, loc, text))) return rewrap(st, path);
+    }
+    return st;
+}
+
 static xp_status r_program(reader *r, json_t *root) {
     const char *tag, *name;
     json_t *ver;
@@ -831,7 +867,8 @@ static xp_status r_program(reader *r, json_t *root) {
     if (!(r->p = xp_program_new(name))) return XP_ERR_OOM;
     xp_strmap names = {0};
     if (!(st = r_symbols(r, root)) && !(st = r_files(r, root)) && !(st = r_inputs(r, &names, root)) &&
-        !(st = r_nodes(r, r->p->graph, &names, root, "", 0)) && !(st = r_outputs(r, &names, root))) {
+        !(st = r_nodes(r, r->p->graph, &names, root, "", 0)) && !(st = r_outputs(r, &names, root)) &&
+        !(st = r_specializations(r, root))) {
         if ((st = xp_program_verify(r->p)) && st != XP_ERR_OOM) {
             xp_error_prefix("invalid program");
             st = xp_error(XP_ERR_FORMAT, "%s", xp_last_error());

@@ -9,6 +9,8 @@
  *     x, y  USER_INPUT
  *   range constraints:
  *     batch: [1, 1024]
+ *   specializations:
+ *     model.c:12:9: 'xp_size(x, 0) <= 16' is true for batch in [1, 16]
  *
  * Graph inputs print bare, node outputs with '%'. Tensor arguments print
  * positionally; other arguments print as name=value, and only when they
@@ -457,10 +459,25 @@ static void print_ranges(const xp_program *p, FILE *f) {
     free(derived);
 }
 
+/* "  model.c:12:9: 'xp_size(x, 0) <= 16' is true for batch in [1, 16]",
+ * one line per specialization; nothing when there are none. */
+static void print_specializations(const xp_program *p, FILE *f) {
+    if (p->nspecs <= 0) return;
+    fputs("specializations:\n", f);
+    for (int i = 0; i < p->nspecs; i++) {
+        xp_sb sb = {0};
+        sb_srcloc(&sb, p, p->specs[i].loc);
+        const char *where = xp_sb_str(&sb);
+        fprintf(f, "  %s%s%s\n", where, *where ? ": " : "", p->specs[i].text);
+        xp_sb_free(&sb);
+    }
+}
+
 void xp_program_print(const xp_program *p, FILE *f) {
     if (!p || !f || !p->graph) return;
     fprintf(f, "exported program %s\n", p->name ? p->name : "");
     print_graph(p, p->graph, f, 0, "graph", 0);
     print_signature(p, f);
     print_ranges(p, f);
+    print_specializations(p, f);
 }

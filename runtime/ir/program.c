@@ -118,6 +118,8 @@ void xp_program_free(xp_program *p) {
     free(p->sig_out);
     for (int i = 0; i < p->nfiles; i++) free(p->files[i]);
     free(p->files);
+    for (int i = 0; i < p->nspecs; i++) free(p->specs[i].text);
+    free(p->specs);
     if (p->syms) xp_symctx_free(p->syms);
     xp_ir_names_free(p);
     free(p->name);

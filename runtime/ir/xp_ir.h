@@ -120,6 +120,13 @@ typedef struct xp_sig_output {
                        * the struct field it is returned in, or NULL */
 } xp_sig_output;
 
+/* A branch or assertion that the declared ranges decided at export time
+ * (only one side was captured): where, and why, for `xport show`. */
+typedef struct xp_specialization {
+    xp_srcloc loc;
+    char *text;  /* "'xp_size(x, 0) <= 16' is true for batch in [1, 16]" */
+} xp_specialization;
+
 struct xp_exec_state; /* the interpreter's per-program state (runtime/exec) */
 
 struct xp_program {
@@ -132,6 +139,8 @@ struct xp_program {
     xp_sig_output *sig_out; /* same order as graph->outputs */
     int nfiles;
     char **files;
+    int nspecs;
+    xp_specialization *specs;
     /* run-time state, not part of the file */
     xp_tensor **weights;    /* per sig input: bound PARAMETER/BUFFER/CONSTANT;
                              * kept nsig_in long (NULL entries) by the builder */
@@ -142,6 +151,9 @@ struct xp_program {
     /* Every value name used in the program, so generated ones are unique
      * (runtime/ir/builder.c). */
     struct xp_strmap *names;
+    /* Which signature entry holds each weight target and mutation target,
+     * so adding one checks for duplicates without a scan (builder.c). */
+    struct xp_sig_index *sig_index;
 };
 
 /* ---- building (runtime/ir/builder.c) ---- */
@@ -157,8 +169,18 @@ xp_status xp_program_add_input(xp_program *p, xp_input_kind kind, const char *na
                                xp_dtype dt, int ndim, const xp_dim *shape, int32_t *out_value);
 /* Adds an integer input bound to symbol `sym` (a handle from xp_sym_new). */
 xp_status xp_program_add_symint_input(xp_program *p, const char *name, xp_dim sym, int32_t *out_value);
+/* Records a specialization (copied) for `xport show` and the .xpg file. */
+xp_status xp_program_add_specialization(xp_program *p, xp_srcloc loc, const char *text);
 /* Appends an output with its signature entry. */
 xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t value, const char *target);
+/* The index in p->sig_in of the input whose target (weight name) is
+ * `target`, or -1. Constant time; it may bring the program's signature
+ * index up to date, so it is no safer to call from two threads at once
+ * than the builder. */
+int xp_program_input_by_target(const xp_program *p, const char *target);
+/* The value of graph `g` called `name`, or -1. Constant time when no graph
+ * of the program uses the name. */
+int32_t xp_graph_find_value(const xp_graph *g, const char *name);
 
 /* Appends a node for `op` to graph `g` (the program's graph or a subgraph):
  * checks the arguments against the schema, fills defaults, infers the

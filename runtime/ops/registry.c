@@ -75,7 +75,10 @@ const xp_op_def *xp_op_find(const char *name) {
 int xp_op_count(void) { return XP_OP_COUNT; }
 
 xp_status xp_op_infer_shape(const xp_op_def *op, xp_symctx *ctx, const xp_arg *full, xp_meta *out) {
+    /* a requirement left in ctx after this call is this op's (xp_symctx_require) */
+    if (ctx) xp_symctx_take_requirement(ctx, NULL);
     xp_status st = op->shape(ctx, full, out);
+    if (st == XP_OK && ctx) xp_symctx_take_requirement(ctx, NULL);
     if (st == XP_OK || st == XP_ERR_OOM) return st;
     size_t len = strlen(op->name);
     const char *msg = xp_last_error();

@@ -125,9 +125,11 @@ static xp_status inplace(xp_symctx *ctx, const xp_arg *args, xp_meta *out, bool 
     xp_meta r = {0};
     XPS_TRY(xps_broadcast(ctx, NULL, "self", self, "other", other, &r));
     bool same = r.ndim == self->ndim;
-    for (int i = 0; same && i < r.ndim; i++) same = xps_same(ctx, r.shape[i], self->shape[i]);
+    int i = 0;
+    for (; same && i < r.ndim; i++) same = xps_same(ctx, r.shape[i], self->shape[i]);
     if (!same) {
         char ts[XPS_TEXT], tr[XPS_TEXT];
+        if (r.ndim == self->ndim) xp_symctx_require(ctx, XP_REL_EQ, self->shape[i - 1], r.shape[i - 1]);
         return xps_fail(XP_ERR_SHAPE, NULL, "output with shape %s doesn't match the broadcast shape %s",
                         xps_shape_text(ctx, self->ndim, self->shape, ts, sizeof ts),
                         xps_shape_text(ctx, r.ndim, r.shape, tr, sizeof tr));

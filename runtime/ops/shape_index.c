@@ -27,12 +27,14 @@ static xp_status clamp_bound(xp_symctx *ctx, int dim, const char *name, xp_dim x
     }
     char tx[XPS_TEXT], what[64], why[96];
     xp_tri nonneg = xp_dim_le(ctx, 0, x);
-    if (nonneg == XP_UNKNOWN)
+    if (nonneg == XP_UNKNOWN) {
+        xp_symctx_require(ctx, XP_REL_LE, 0, x); /* either sign decides; a start or end is usually meant >= 0 */
         return xps_fail(
             XP_ERR_SHAPE, "slice",
             "%s %s may be negative or not, which changes its meaning (a negative bound counts from the end); "
             "declare ranges that decide it",
             name, xps_dim_desc(ctx, x, tx, sizeof tx));
+    }
     snprintf(what, sizeof what, "dim %d", dim);
     if (nonneg == XP_NO) {
         xp_dim from_end = xp_dim_add(ctx, x, n);
@@ -70,6 +72,7 @@ static xp_status slice_length(xp_symctx *ctx, int dim, xp_dim n, const xp_arg *s
     xp_tri nonempty = xp_dim_le(ctx, s, e);
     if (nonempty == XP_UNKNOWN) {
         char ts[XPS_TEXT], te[XPS_TEXT];
+        xp_symctx_require(ctx, XP_REL_LE, s, e);
         return xps_fail(
             XP_ERR_SHAPE, "slice",
             "whether the slice of dim %d is empty depends on the sizes: start %s and end %s are not ordered; "
@@ -115,11 +118,13 @@ static xp_status select_index(xp_symctx *ctx, const char *op, const xp_meta *sel
         return XP_OK;
     }
     xp_tri nonneg = xp_dim_le(ctx, 0, index);
-    if (nonneg == XP_UNKNOWN)
+    if (nonneg == XP_UNKNOWN) {
+        xp_symctx_require(ctx, XP_REL_LE, 0, index);
         return xps_fail(XP_ERR_SHAPE, op,
                         "index %s may be negative or not, which changes its meaning (a negative index counts from the "
                         "end); declare ranges that decide it",
                         xps_dim_desc(ctx, index, ti, sizeof ti));
+    }
     snprintf(what, sizeof what, "dim %d", dim);
     if (nonneg == XP_YES) /* index < n  <=>  index + 1 <= n */
         return xps_require_le(ctx, op, xp_dim_add(ctx, index, 1), what, n, "the index must be less than the size");

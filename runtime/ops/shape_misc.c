@@ -38,8 +38,10 @@ static xp_status sized(xp_symctx *ctx, const char *op, const xp_arg *size, xp_dt
             return xps_fail(XP_ERR_INVALID_ARG, op, "trying to create tensor with negative dimension %s: %s",
                             xps_dim_text(ctx, d, td, sizeof td),
                             xps_shape_text(ctx, size->il.n, size->il.v, ts, sizeof ts));
-        if (xp_dim_is_sym(d) && xp_dim_le(ctx, 0, d) != XP_YES)
+        if (xp_dim_is_sym(d) && xp_dim_le(ctx, 0, d) != XP_YES) {
+            xp_symctx_require(ctx, XP_REL_LE, 0, d);
             return xps_fail(XP_ERR_SHAPE, op, "size %d (%s) may be negative", i, xps_dim_desc(ctx, d, td, sizeof td));
+        }
         r.shape[i] = d;
     }
     *out = r;
@@ -78,6 +80,7 @@ xp_status xp_shape_arange(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
     xp_tri ordered = xp_dim_le(ctx, lo, hi);
     char ts[XPS_TEXT], te[XPS_TEXT];
     if (ordered != XP_YES) {
+        xp_symctx_require(ctx, XP_REL_LE, lo, hi);
         xps_dim_desc(ctx, start, ts, sizeof ts);
         xps_dim_desc(ctx, end, te, sizeof te);
         if (ordered == XP_NO)

@@ -56,7 +56,9 @@ xp_status xp_shape_layer_norm(xp_symctx *ctx, const xp_arg *args, xp_meta *out) 
         if (!p) continue;
         XPS_TRY(xps_require_same_dtype(op, names[k], p->dtype, "input", x->dtype));
         bool same = p->ndim == n;
-        for (int i = 0; same && i < n; i++) same = xps_same(ctx, p->shape[i], ns->il.v[i]);
+        int i = 0;
+        for (; same && i < n; i++) same = xps_same(ctx, p->shape[i], ns->il.v[i]);
+        if (!same && p->ndim == n) xp_symctx_require(ctx, XP_REL_EQ, p->shape[i - 1], ns->il.v[i - 1]);
         if (!same)
             return xps_fail(
                 XP_ERR_SHAPE, op,
@@ -144,9 +146,12 @@ xp_status xp_shape_conv2d(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
         snprintf(wc, sizeof wc, "input dim %d (channels)", cdim);
         return xps_require_eq(ctx, op, wc, cin, "weight dim 1 times groups", want);
     }
-    if (xp_dim_eq(ctx, xp_dim_mod(ctx, cout, groups), 0) != XP_YES)
+    xp_dim cout_rem = xp_dim_mod(ctx, cout, groups);
+    if (xp_dim_eq(ctx, cout_rem, 0) != XP_YES) {
+        if (xp_dim_is_valid(cout_rem)) xp_symctx_require(ctx, XP_REL_EQ, cout_rem, 0);
         return xps_fail(XP_ERR_SHAPE, op, "expected weight dim 0 (out_channels, %s) to be divisible by groups=%" PRId64,
                         xps_dim_text(ctx, cout, tw, sizeof tw), groups);
+    }
     if (bias) {
         XPS_TRY(xps_require_same_dtype(op, "bias", bias->dtype, "weight", w->dtype));
         if (bias->ndim != 1)
@@ -199,6 +204,7 @@ static xp_status pool_size(xp_symctx *ctx, const char *op, int axis, xp_dim in, 
         xp_tri drop = xp_dim_le(ctx, limit, last_start);
         if (drop == XP_UNKNOWN) {
             char ti[XPS_TEXT];
+            xp_symctx_require(ctx, XP_REL_LE, limit, last_start);
             return xps_fail(XP_ERR_SHAPE, op,
                             "with ceil_mode the output %s depends on whether the last window starts inside the input, "
                             "which the range of input %s %s does not decide; use ceil_mode=False or a static size",
@@ -287,8 +293,11 @@ xp_status xp_shape_adaptive_avg_pool2d(xp_symctx *ctx, const xp_arg *args, xp_me
     xp_meta r = *x;
     for (int i = 0; i < 2; i++) {
         xp_dim o = os->il.v[os->il.n == 1 ? 0 : i];
-        if (!xp_dim_is_valid(o) || (!xp_dim_is_sym(o) && o < 0) || (xp_dim_is_sym(o) && xp_dim_le(ctx, 0, o) != XP_YES))
+        if (!xp_dim_is_valid(o) || (!xp_dim_is_sym(o) && o < 0) ||
+            (xp_dim_is_sym(o) && xp_dim_le(ctx, 0, o) != XP_YES)) {
+            if (xp_dim_is_sym(o)) xp_symctx_require(ctx, XP_REL_LE, 0, o);
             return xps_fail(XP_ERR_INVALID_ARG, op, "elements of output_size must be greater than or equal to 0");
+        }
         r.shape[x->ndim - 2 + i] = o;
     }
     *out = r;

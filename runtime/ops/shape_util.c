@@ -167,6 +167,7 @@ static void inequality_reason(const xp_symctx *ctx, xp_dim a, xp_dim b, char *bu
 
 xp_status xps_require_eq(xp_symctx *ctx, const char *op, const char *what_a, xp_dim a, const char *what_b, xp_dim b) {
     if (xps_same(ctx, a, b)) return XP_OK;
+    xp_symctx_require(ctx, XP_REL_EQ, a, b);
     char ta[XPS_TEXT], tb[XPS_TEXT];
     xps_dim_text(ctx, a, ta, sizeof ta);
     xps_dim_text(ctx, b, tb, sizeof tb);
@@ -180,29 +181,25 @@ xp_status xps_require_eq(xp_symctx *ctx, const char *op, const char *what_a, xp_
                     equality_hint(ctx, a, b));
 }
 
-/* A constraint on the one symbol of a linear expression that makes
- * `lo <= d` provable, when there is such a simple one. */
+/* The declaration that makes `lo <= d` provable, when one bound on one
+ * symbol does (the same fix the plugin suggests as a fix-it). */
 static bool bound_hint(const xp_symctx *ctx, xp_dim lo, xp_dim d, char *buf, size_t n) {
-    int sym;
-    int64_t a, b, need;
-    /* d = A*s + B >= lo  <=>  s >= ceil((lo - B) / A) */
-    if (!xp_dim_is_sym(lo) && xp_dim_as_linear(ctx, d, &sym, &a, &b) && a > 0 && xp_i64_add_checked(lo, -b, &need)) {
-        need = need > 0 ? need / a + (need % a != 0) : -(-need / a);
-        snprintf(buf, n, "declare %s with min=%" PRId64, xp_sym_name(ctx, sym), need);
-        return true;
+    xp_requirement req = {.rel = XP_REL_LE, .lhs = lo, .rhs = d};
+    xp_sym_fix fix;
+    if (xp_sym_suggest_fix(ctx, &req, &fix) != XP_OK) return false;
+    const char *name = xp_sym_name(ctx, fix.sym);
+    switch (fix.kind) {
+    case XP_FIX_MIN: snprintf(buf, n, "declare %s with min=%" PRId64, name, fix.value); return true;
+    case XP_FIX_MAX: snprintf(buf, n, "declare %s with max=%" PRId64, name, fix.value); return true;
+    case XP_FIX_CONST: snprintf(buf, n, "declare %s with min=max=%" PRId64, name, fix.value); return true;
+    default: return false;
     }
-    /* lo = A*s + B <= d  <=>  s <= floor((d - B) / A) */
-    if (!xp_dim_is_sym(d) && xp_dim_as_linear(ctx, lo, &sym, &a, &b) && a > 0 && xp_i64_add_checked(d, -b, &need)) {
-        need = need >= 0 ? need / a : -((-need + a - 1) / a);
-        snprintf(buf, n, "declare %s with max=%" PRId64, xp_sym_name(ctx, sym), need);
-        return true;
-    }
-    return false; /* xp_i64_add_checked is true when the sum fits */
 }
 
 xp_status xps_require_le(xp_symctx *ctx, const char *op, xp_dim lo, const char *what, xp_dim d, const char *why) {
     xp_tri le = xp_dim_le(ctx, lo, d);
     if (le == XP_YES) return XP_OK;
+    xp_symctx_require(ctx, XP_REL_LE, lo, d);
     char dd[XPS_TEXT], dl[XPS_TEXT], tl[XPS_TEXT], td[XPS_TEXT], hint[2 * XPS_TEXT + 64];
     xps_dim_desc(ctx, d, dd, sizeof dd);
     xps_dim_desc(ctx, lo, dl, sizeof dl);
@@ -243,6 +240,7 @@ static bool broadcast_dim(const xp_symctx *ctx, xp_dim x, xp_dim y, xp_dim *out)
 
 static xp_status broadcast_error(xp_symctx *ctx, const char *op, const char *na, int da, xp_dim x, const char *nb,
                                  int db, xp_dim y, int out_dim) {
+    xp_symctx_require(ctx, XP_REL_EQ, x, y);
     if (!xp_dim_is_sym(x) && !xp_dim_is_sym(y))
         return xps_fail(XP_ERR_SHAPE, op,
                         "the size of %s (%" PRId64 ") must match the size of %s (%" PRId64
@@ -282,6 +280,7 @@ xp_status xps_broadcast_to(xp_symctx *ctx, const char *op, const char *src_name,
     for (int i = 0; i < src->ndim; i++) {
         xp_dim x = src->shape[i], y = dst->shape[i + off];
         if (xps_same(ctx, x, y) || xps_is_one(ctx, x)) continue;
+        xp_symctx_require(ctx, XP_REL_EQ, x, y);
         if (!xp_dim_is_sym(x) && !xp_dim_is_sym(y))
             return xps_fail(XP_ERR_SHAPE, op,
                             "%s of shape %s cannot be broadcast to %s of shape %s: dim %d is %" PRId64

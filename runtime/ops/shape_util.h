@@ -63,7 +63,12 @@ xp_status xps_const_int(const char *op, const char *name, xp_dim v, int64_t *out
  * `int[2] stride=[]`). Values must be constants. */
 xp_status xps_int_pair(const char *op, const char *name, const xp_arg *a, int64_t dflt, int64_t out[2]);
 
-/* ---- relations between sizes ---- */
+/* ---- relations between sizes ----
+ *
+ * Every failure about a relation between sizes, here and in the shape
+ * functions, first records the relation it needed in ctx with
+ * xp_symctx_require (a no-op when ctx is NULL), so the plugin can turn it
+ * into a suggested fix. */
 
 /* Requires a == b. `what_a`/`what_b` name them ("self dim 1"). */
 xp_status xps_require_eq(xp_symctx *ctx, const char *op, const char *what_a, xp_dim a, const char *what_b, xp_dim b);

@@ -76,9 +76,11 @@ xp_status xp_shape_view(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
         if (!xp_dim_is_valid(v) || (!xp_dim_is_sym(v) && v < 0))
             return xps_fail(XP_ERR_INVALID_ARG, NULL, "invalid shape dimension %s",
                             xps_dim_text(ctx, v, td, sizeof td));
-        if (xp_dim_is_sym(v) && xp_dim_le(ctx, 0, v) != XP_YES)
+        if (xp_dim_is_sym(v) && xp_dim_le(ctx, 0, v) != XP_YES) {
+            xp_symctx_require(ctx, XP_REL_LE, 0, v);
             return xps_fail(XP_ERR_SHAPE, NULL, "shape dimension %s may be negative",
                             xps_dim_desc(ctx, v, td, sizeof td));
+        }
         known = xp_dim_mul(ctx, known, v);
         if (!xp_dim_is_valid(known)) return xp_last_status();
     }
@@ -96,7 +98,16 @@ xp_status xp_shape_view(xp_symctx *ctx, const xp_arg *args, xp_meta *out) {
         *out = r;
         return XP_OK;
     }
-    /* the error: texts are made only here, the eager success path formats nothing */
+    /* the error: texts are made only here, the eager success path formats nothing.
+     * The relation needed: equal element counts, or for a -1 divided by a
+     * constant, a multiple of it (no declaration makes a symbolic divisor
+     * divide, so that records nothing). */
+    if (ctx && infer < 0) {
+        xp_symctx_require(ctx, XP_REL_EQ, numel, known);
+    } else if (ctx && infer >= 0 && known != 0 && !xp_dim_is_sym(known) && xp_dim_is_sym(numel)) {
+        xp_dim rem = xp_dim_mod(ctx, numel, known);
+        if (xp_dim_is_valid(rem)) xp_symctx_require(ctx, XP_REL_EQ, rem, 0);
+    }
     xps_shape_text(ctx, n, size->il.v, ts, sizeof ts);
     xps_dim_text(ctx, numel, tn, sizeof tn);
     xps_dim_text(ctx, known, td, sizeof td);

@@ -157,7 +157,9 @@ xp_status xp_schema_bind(const xp_op_def *op, const xp_arg *args, int nargs, xp_
 
 /* Runs the op's shape function on bound arguments. Every message names the
  * op: shape functions shared by several ops ("the size of self (3) must
- * match ...") get the op's name put in front. */
+ * match ...") get the op's name put in front. With a ctx, a failure that is
+ * about an unproven relation leaves it for xp_symctx_take_requirement
+ * (any older one is cleared first). */
 xp_status xp_op_infer_shape(const xp_op_def *op, xp_symctx *ctx, const xp_arg *full, xp_meta *out);
 
 /* ---- eager dispatch (runtime/ops/dispatch.c) ---- */

@@ -51,6 +51,9 @@ xp_symctx *xp_symctx_clone(const xp_symctx *ctx) {
     if (c->pool) c->poolcap = ctx->poolcap, c->npool = ctx->npool;
     c->table = dup_part(ctx->table, ctx->tablecap, ctx->tablecap, sizeof *ctx->table, &ok);
     if (c->table) c->tablecap = ctx->tablecap;
+    /* a pending requirement is part of the state: its handles mean the same in the copy */
+    c->has_req = ctx->has_req;
+    c->req = ctx->req;
     if (!ok) {
         xp_symctx_free(c);
         return NULL;
@@ -234,4 +237,19 @@ int xp_dim_as_symbol(const xp_symctx *ctx, xp_dim d) {
     const xs_node *n = xs_node_of(ctx, d);
     if (!n || n->kind != XS_SYM) return -1;
     return (int)ctx->pool[n->ofs];
+}
+
+/* ---- requirements ---- */
+
+void xp_symctx_require(xp_symctx *ctx, xp_rel rel, xp_dim lhs, xp_dim rhs) {
+    if (!ctx) return;
+    ctx->has_req = true;
+    ctx->req = (xp_requirement){.rel = rel, .lhs = lhs, .rhs = rhs};
+}
+
+bool xp_symctx_take_requirement(xp_symctx *ctx, xp_requirement *out) {
+    if (!ctx || !ctx->has_req) return false;
+    if (out) *out = ctx->req;
+    ctx->has_req = false;
+    return true;
 }

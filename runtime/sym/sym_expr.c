@@ -346,6 +346,7 @@ static xp_dim pick(xp_symctx *ctx, xp_dim a, xp_dim b, bool want_min) {
     if (le == XP_UNKNOWN) {
         char sa[160], sb[160];
         int64_t alo, ahi, blo, bhi;
+        xp_symctx_require(ctx, XP_REL_LE, a, b); /* either order would decide; record one */
         xp_dim_format(ctx, a, sa, sizeof sa);
         xp_dim_format(ctx, b, sb, sizeof sb);
         xp_dim_range(ctx, a, &alo, &ahi);

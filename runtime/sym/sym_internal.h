@@ -58,6 +58,9 @@ struct xp_symctx {
     size_t npool, poolcap;
     uint32_t *table; /* open addressing: 0 empty, else node index + 1 */
     size_t tablecap;
+    /* the relation the last failing shape check needed (xp_symctx_require) */
+    bool has_req;
+    xp_requirement req;
 };
 
 /* ---- handles ---- */

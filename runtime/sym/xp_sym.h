@@ -103,4 +103,66 @@ xp_status xp_dim_parse(xp_symctx *ctx, const char *text, xp_dim *out);
 /* Symbol indices that occur in `d` (up to `cap`); returns how many. */
 int xp_dim_symbols(const xp_symctx *ctx, xp_dim d, int *syms, int cap);
 
+/* ---- requirements and suggested fixes (dynamic shapes, issue 4) ---- */
+
+/* A relation between sizes that an op or a branch needed but the declared
+ * ranges did not decide: lhs REL rhs. */
+typedef enum xp_rel { XP_REL_EQ = 0, XP_REL_LE, XP_REL_LT } xp_rel;
+
+typedef struct xp_requirement {
+    xp_rel rel;
+    xp_dim lhs, rhs;
+} xp_requirement;
+
+/* Shape functions record the relation they failed to prove here (the last
+ * one wins); a caller that can act on it (the plugin's suggested fixes)
+ * takes it after the failure. Taking clears it; `out` may be NULL to just
+ * clear. xp_op_infer_shape clears it before and after a successful shape
+ * function, so after a failing xp_op_infer_shape (builder, capture) the
+ * requirement, if any, is that op's. Every "cannot prove" failure of a
+ * shape function records one (runtime/ops/shape_util.c); a failure that is
+ * not about a relation (dtype, rank, a non-constant argument) records none.
+ * xp_symctx_clone copies a pending requirement (it is part of the state,
+ * and its handles mean the same in the copy). Recording with ctx == NULL
+ * (eager mode) does nothing. */
+void xp_symctx_require(xp_symctx *ctx, xp_rel rel, xp_dim lhs, xp_dim rhs);
+bool xp_symctx_take_requirement(xp_symctx *ctx, xp_requirement *out);
+
+/* The mechanical change to the declarations that makes a requirement hold
+ * for every value in the ranges (torch.export's "suggested fixes"). */
+typedef enum xp_fix_kind {
+    XP_FIX_NONE = 0, /* no single-symbol bound or renaming makes it provable */
+    XP_FIX_MIN,      /* raise sym's min to value */
+    XP_FIX_MAX,      /* lower sym's max to value */
+    XP_FIX_EQUAL,    /* sym and other must be one dim: use one name for both */
+    XP_FIX_CONST     /* sym must be exactly value (min = max = value) */
+} xp_fix_kind;
+
+typedef struct xp_sym_fix {
+    xp_fix_kind kind;
+    int sym, other; /* symbol indices (other: XP_FIX_EQUAL only) */
+    int64_t value;
+} xp_sym_fix;
+
+/* Suggests the fix for `req` (linear relations in one symbol give a bound;
+ * A*s + B == A*t + B gives EQUAL). A fix that would empty a range (min >
+ * max) is XP_FIX_NONE. Details (runtime/sym/sym_fix.c): the relation is
+ * moved to one side, d = rhs - lhs (minus 1 for LT), and must then be
+ * d == 0 or d >= 0 with
+ *   d = A*s + B             EQ: CONST -B/A when exact; GE: MIN ceil(-B/A)
+ *                           for A > 0, MAX floor(B/-A) for A < 0
+ *   d = K*((A*s + B) / C) + D    GE only: the bound on s that makes the
+ *                           quotient at least / at most what it must be
+ *   d = A*t - A*s           EQ: EQUAL (sym: the symbol of the lhs side)
+ * against the symbols' current ranges: a fix only narrows, so a bound
+ * outside the range (nothing to change, or an empty range) is NONE, as is
+ * a CONST outside it and an EQUAL of disjoint ranges. Anything else
+ * (two symbols in an inequality, products, modulo) is NONE. Returns an
+ * error only for bad arguments (a handle of another context) or OOM;
+ * `out` is always set. */
+xp_status xp_sym_suggest_fix(const xp_symctx *ctx, const xp_requirement *req, xp_sym_fix *out);
+/* "lhs <= rhs", "lhs < rhs", "lhs == rhs" in the text form, for messages;
+ * snprintf-like. */
+int xp_requirement_format(const xp_symctx *ctx, const xp_requirement *req, char *buf, size_t n);
+
 #endif /* XP_SYM_H */
