@@ -1,7 +1,7 @@
 // xport.so: the Clang plugin's entry point.
 //
 //   clang-19 -fplugin=xport.so [-fplugin-arg-xport-out=DIR]
-//            [-fplugin-arg-xport-strict] -c model.c
+//            [-fplugin-arg-xport-strict] [-fplugin-arg-xport-time] -c model.c
 //
 // A PluginASTAction that runs before the main action (so a normal compile
 // still produces its object), with one consumer per translation unit that
@@ -15,6 +15,7 @@
 #include <link.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -25,6 +26,13 @@
 #include "compat.h"
 #include "diagnostics.h"
 #include "infra.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+extern "C" {
+#include "ops/xp_capi.h"
+#include "ops/xp_registry.h"
+}
 
 // Since LLVM 16 (C API, so its ABI does not depend on the C++ one). Weak: an
 // older clang does not have it, and that is how we recognize one.
@@ -93,7 +101,12 @@ struct RefuseForeignClang {
 struct Options {
     std::string outDir;  // empty: beside the object file
     bool strict = false;
+    bool time = false;   // print each export's capture and emission time (bench/bench_plugin.sh)
 };
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 class XportConsumer : public clang::ASTConsumer {
   public:
@@ -109,19 +122,34 @@ class XportConsumer : public clang::ASTConsumer {
     void HandleTranslationUnit(clang::ASTContext &ast) override {
         if (pragmas_->entries.empty()) return;  // the cost of a file without pragmas
         clang::DiagnosticsEngine &diags = ci_.getDiagnostics();
+        auto start = std::chrono::steady_clock::now();
 
         PluginContext ctx;
         ctx.ast = &ast;
         ctx.diags = &diags;
         std::vector<ExportRequest> exports;
         attachPragmas(*pragmas_, ctx, exports);
+        double attachSeconds = secondsSince(start);
         // Capturing an AST with errors in it would only add noise.
         if (exports.empty() || diags.hasErrorOccurred()) return;
 
+        // Timed apart from the first capture, which would otherwise carry it:
+        // the op registry and the C API table are set up once per compile.
+        double setupSeconds = 0;
+        if (opts_.time) {
+            auto t0 = std::chrono::steady_clock::now();
+            xp_registry_init();
+            (void)xp_capi_count();
+            setupSeconds = secondsSince(t0);
+        }
+
         std::vector<std::pair<const ExportRequest *, xp_program *>> programs;
+        std::vector<double> captureSeconds;
         for (const ExportRequest &req : exports) {
             unsigned errorsBefore = diags.getNumErrors();
+            auto t0 = std::chrono::steady_clock::now();
             xp_program *p = captureExport(ctx, req);
+            if (opts_.time) captureSeconds.push_back(secondsSince(t0));
             if (p) {
                 programs.emplace_back(&req, p);
             } else if (!captureIsStub && diags.getNumErrors() == errorsBefore) {
@@ -137,13 +165,26 @@ class XportConsumer : public clang::ASTConsumer {
                 emit.outDir = opts_.outDir;
                 emit.writeFile = true;
             }
-            for (auto &[req, p] : programs)
+            for (auto &[req, p] : programs) {
+                auto t0 = std::chrono::steady_clock::now();
                 if (!emitProgram(ci_, *req, p, emit)) break;
+                if (opts_.time) printTime(*req, p, captureSeconds[req - exports.data()], secondsSince(t0));
+            }
         }
+        if (opts_.time)
+            llvm::errs() << llvm::format("xport-time: total %.6f s (attaching pragmas %.6f s, setup %.6f s)\n",
+                                         secondsSince(start), attachSeconds, setupSeconds);
         for (auto &entry : programs) xp_program_free(entry.second);
     }
 
   private:
+    // One line per export, for bench/bench_plugin.sh (docs/plugin.md).
+    static void printTime(const ExportRequest &req, const xp_program *p, double capture, double emit) {
+        llvm::errs() << "xport-time: " << req.fn->getName()
+                     << llvm::format(": capture %.6f s, emit %.6f s, %d nodes, %d inputs\n", capture, emit,
+                                     p->graph->nnodes, p->nsig_in);
+    }
+
     clang::CompilerInstance &ci_;
     Options opts_;
     std::shared_ptr<TUPragmas> pragmas_;
@@ -169,10 +210,13 @@ class XportAction : public clang::PluginASTAction {
                 opts_.outDir = a.str();
             } else if (a == "strict") {
                 opts_.strict = true;
+            } else if (a == "time") {
+                opts_.time = true;
             } else {
                 error(diags, clang::SourceLocation(), "unknown argument '%0' for plugin 'xport'") << arg;
                 note(diags, clang::SourceLocation(),
-                     "the plugin takes -fplugin-arg-xport-out=DIR and -fplugin-arg-xport-strict");
+                     "the plugin takes -fplugin-arg-xport-out=DIR and -fplugin-arg-xport-strict, and "
+                     "-fplugin-arg-xport-time to print how long each capture takes");
                 ok = false;
             }
         }

@@ -67,6 +67,7 @@ void xp_capture_free(xp_capture *c) {
     for (int b = 0; b < c->nblocks; b++) free(c->blocks[b]);
     free(c->blocks);
     free(c->inputs);
+    free(c->input_of);
     for (int i = 0; i < c->noutputs; i++) free(c->outputs[i].field);
     free(c->outputs);
     free(c->chain);
@@ -95,23 +96,32 @@ static xp_status add_input_ref(xp_capture *c, int32_t placeholder, xp_cref *out)
     xp_cref *inputs = xp_realloc(c->inputs, (size_t)(c->ninputs + 1) * sizeof *inputs);
     if (!inputs) return XP_ERR_OOM;
     c->inputs = inputs;
+    if (placeholder >= c->cap_input_of) {
+        int cap = c->cap_input_of ? c->cap_input_of : 64;
+        while (cap <= placeholder) cap *= 2;
+        xp_cref *map = xp_realloc(c->input_of, (size_t)cap * sizeof *map);
+        if (!map) return XP_ERR_OOM;
+        memset(map + c->cap_input_of, 0, (size_t)(cap - c->cap_input_of) * sizeof *map);
+        c->input_of = map;
+        c->cap_input_of = cap;
+    }
     xp_cref id;
     xp_status st = xp_cap_new_base(c, placeholder, &id);
     if (st) return st;
     xp_cap_ref_get(c, id)->placeholder = placeholder;
     c->inputs[c->ninputs++] = id;
+    c->input_of[placeholder] = id + 1;
     *out = id;
     return XP_OK;
 }
 
 /* The base reference standing for placeholder `value`, or NULL (an input
- * added to the program outside the capture, or an integer input). */
+ * added to the program outside the capture, or an integer input). A table,
+ * not a search: finishing looks up every input, and a 4096-layer model has
+ * 8192 of them. */
 static xp_cap_ref *input_ref(const xp_capture *c, int32_t value) {
-    for (int i = 0; i < c->ninputs; i++) {
-        xp_cap_ref *r = xp_cap_ref_get(c, c->inputs[i]);
-        if (r->placeholder == value) return r;
-    }
-    return NULL;
+    if (value < 0 || value >= c->cap_input_of || !c->input_of[value]) return NULL;
+    return xp_cap_ref_get(c, c->input_of[value] - 1);
 }
 
 xp_status xp_capture_user_input(xp_capture *c, const char *name, xp_dtype dt, int ndim, const xp_dim *shape,
@@ -128,11 +138,7 @@ static const char *weight_word(xp_input_kind k) {
     return k == XP_IN_PARAMETER ? "parameter" : k == XP_IN_BUFFER ? "buffer" : "constant";
 }
 
-static bool value_name_used(const xp_graph *g, const char *name) {
-    for (int i = 0; i < g->nvalues; i++)
-        if (g->values[i].name && strcmp(g->values[i].name, name) == 0) return true;
-    return false;
-}
+static bool value_name_used(const xp_graph *g, const char *name) { return xp_graph_find_value(g, name) >= 0; }
 
 /* torch.export's placeholder name for a weight: the kind's prefix and the
  * access path with every non-identifier character as '_'
@@ -172,9 +178,9 @@ xp_status xp_capture_weight(xp_capture *c, xp_input_kind kind, const char *targe
         return xp_error(XP_ERR_SHAPE, "%s '%s': rank %d is outside [0, %d]", weight_word(kind), target, ndim,
                         XP_MAX_DIMS);
     xp_program *p = c->p;
-    for (int i = 0; i < p->nsig_in; i++) {
+    int i = xp_program_input_by_target(p, target); /* the input read before, if any */
+    if (i >= 0) {
         const xp_sig_input *si = &p->sig_in[i];
-        if (!si->target || strcmp(si->target, target) != 0) continue;
         if (si->kind != kind)
             return xp_error(XP_ERR_INVALID_ARG, "%s '%s' is already an input of the program as a %s", weight_word(kind),
                             target, weight_word(si->kind));

@@ -46,6 +46,10 @@ struct xp_capture {
     int nblocks, nrefs;
     xp_cref *inputs; /* base references of the tensor inputs, in the order added */
     int ninputs;
+    /* input_of[v]: 1 + the base reference of placeholder value v, or 0 for
+     * a value that is not a capture input (cap_input_of entries) */
+    xp_cref *input_of;
+    int cap_input_of;
     xp_cap_output *outputs;
     int noutputs;
     xp_cref *chain; /* scratch: a stale view chain being re-derived */

@@ -106,6 +106,11 @@ bool xp_ir_is_target(const char *s) {
 }
 
 void xp_ir_names_free(xp_program *p) {
+    if (p->sig_index) {
+        xp_sig_index_clear(p->sig_index);
+        free(p->sig_index);
+        p->sig_index = NULL;
+    }
     if (!p->names) return;
     xp_strmap_clear(p->names);
     free(p->names);
@@ -133,13 +138,18 @@ static char *name_fresh(xp_program *p, const char *base) {
     return xp_strdup(buf);
 }
 
-/* True when `g` already has a value called `name`. */
-static bool graph_has_name(const xp_graph *g, const char *name) {
-    if (!xp_strmap_get(g->prog->names, name)) return false; /* never used in the program */
+int32_t xp_graph_find_value(const xp_graph *g, const char *name) {
+    if (!g || !name) return -1;
+    /* every name the builder hands out or accepts is in the program's
+     * index: a name never used anywhere needs no scan */
+    if (g->prog && g->prog->names && !xp_strmap_get(g->prog->names, name)) return -1;
     for (int i = 0; i < g->nvalues; i++)
-        if (g->values[i].name && strcmp(g->values[i].name, name) == 0) return true;
-    return false;
+        if (g->values[i].name && strcmp(g->values[i].name, name) == 0) return i;
+    return -1;
 }
+
+/* True when `g` already has a value called `name`. */
+static bool graph_has_name(const xp_graph *g, const char *name) { return xp_graph_find_value(g, name) >= 0; }
 
 /* ---- shared checks ---- */
 
@@ -672,14 +682,118 @@ xp_status xp_graph_set_outputs(xp_graph *g, int n, const int32_t *values) {
     return XP_OK;
 }
 
-/* ---- the program's signature ---- */
+/* ---- the signature index ---- */
 
 static bool kind_has_target(xp_input_kind k) {
     return k == XP_IN_PARAMETER || k == XP_IN_BUFFER || k == XP_IN_CONSTANT;
 }
 
+/* 0 and 1 for the mutation outputs (ix->mutated), -1 for the others. */
+static int mutation_slot(xp_output_kind k) {
+    return k == XP_OUT_USER_INPUT_MUTATION ? 0 : k == XP_OUT_BUFFER_MUTATION ? 1 : -1;
+}
+
+/* Remembers the first entry with each key. */
+static xp_status index_first(xp_strmap *m, const char *key, int32_t i) {
+    if (!key || xp_strmap_get(m, key)) return XP_OK;
+    return xp_strmap_put(m, key, i);
+}
+
+xp_status xp_sig_index_add_input(xp_sig_index *ix, const xp_program *p) {
+    xp_status st = index_first(&ix->targets, p->sig_in[ix->nin].target, ix->nin);
+    if (!st) ix->nin++;
+    return st;
+}
+
+xp_status xp_sig_index_add_output(xp_sig_index *ix, const xp_program *p) {
+    const xp_sig_output *o = &p->sig_out[ix->nout];
+    int slot = mutation_slot(o->kind);
+    xp_status st = slot >= 0 ? index_first(&ix->mutated[slot], o->target, ix->nout) : XP_OK;
+    if (!st) ix->nout++;
+    return st;
+}
+
+void xp_sig_index_clear(xp_sig_index *ix) {
+    xp_strmap_clear(&ix->targets);
+    xp_strmap_clear(&ix->mutated[0]);
+    xp_strmap_clear(&ix->mutated[1]);
+    ix->nin = ix->nout = 0;
+}
+
+/* Indexes sig_in[0, upto) afresh; false when out of memory. Only a full
+ * re-index is safe once the index is behind: the entries it has not seen
+ * need not be the last ones (the capture reorders the signature). */
+static bool reindex_inputs(xp_sig_index *ix, const xp_program *p, int upto) {
+    xp_strmap_clear(&ix->targets);
+    ix->nin = 0;
+    while (ix->nin < upto)
+        if (xp_sig_index_add_input(ix, p)) return false;
+    return true;
+}
+
+static bool reindex_outputs(xp_sig_index *ix, const xp_program *p, int upto) {
+    xp_strmap_clear(&ix->mutated[0]);
+    xp_strmap_clear(&ix->mutated[1]);
+    ix->nout = 0;
+    while (ix->nout < upto)
+        if (xp_sig_index_add_output(ix, p)) return false;
+    return true;
+}
+
+/* The program's own index, covering its whole signature: the builder
+ * indexes each entry as it adds it, so this re-indexes only after the
+ * signature grew some other way (or after running out of memory). NULL
+ * when out of memory: the checks then scan. */
+static xp_sig_index *program_sig_index(xp_program *p) {
+    if (!p->sig_index && !(p->sig_index = xp_calloc(1, sizeof *p->sig_index))) return NULL;
+    xp_sig_index *ix = p->sig_index;
+    if ((ix->nin != p->nsig_in && !reindex_inputs(ix, p, p->nsig_in)) ||
+        (ix->nout != p->nsig_out && !reindex_outputs(ix, p, p->nsig_out))) {
+        xp_sig_index_clear(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+/* Indexes the entry just appended, keeping the index whole (when that
+ * fails, the count tells program_sig_index to re-index). */
+static void index_new_input(xp_program *p) {
+    if (p->sig_index && p->sig_index->nin == p->nsig_in - 1) (void)xp_sig_index_add_input(p->sig_index, p);
+}
+
+static void index_new_output(xp_program *p) {
+    if (p->sig_index && p->sig_index->nout == p->nsig_out - 1) (void)xp_sig_index_add_output(p->sig_index, p);
+}
+
+static bool has_target(const char *t, const char *target) { return t && strcmp(t, target) == 0; }
+
+/* The first of sig_in[0, upto) whose target is `target`, or -1: from `ix`
+ * (re-indexed when it does not cover exactly those inputs), else by a scan.
+ * A hit that does not check out (the signature was reordered since, as the
+ * capture does when it finishes) re-indexes once; a reordering keeps the
+ * set of targets, so a miss needs no check. */
+static int first_input_with_target(const xp_program *p, xp_sig_index *ix, int upto, const char *target) {
+    if (ix && (ix->nin == upto || reindex_inputs(ix, p, upto))) {
+        int32_t *j = xp_strmap_get(&ix->targets, target);
+        if (!j) return -1;
+        if (*j < upto && has_target(p->sig_in[*j].target, target)) return *j;
+        if (reindex_inputs(ix, p, upto)) return (j = xp_strmap_get(&ix->targets, target)) ? *j : -1;
+    }
+    if (ix) reindex_inputs(ix, p, 0); /* out of memory: drop it, scan */
+    for (int i = 0; i < upto; i++)
+        if (has_target(p->sig_in[i].target, target)) return i;
+    return -1;
+}
+
+int xp_program_input_by_target(const xp_program *p, const char *target) {
+    if (!p || !target) return -1;
+    return first_input_with_target(p, p->sig_index, p->nsig_in, target);
+}
+
+/* ---- the program's signature ---- */
+
 xp_status xp_ir_check_sig_input(const xp_program *p, xp_input_kind kind, const char *name, bool is_symint,
-                                const char *target, int upto) {
+                                const char *target, xp_sig_index *ix) {
     if ((unsigned)kind > XP_IN_SYMINT)
         return xp_error(XP_ERR_INVALID_ARG, "input '%s': invalid kind %d", name, (int)kind);
     const char *kn = xp_input_kind_name(kind);
@@ -692,10 +806,16 @@ xp_status xp_ir_check_sig_input(const xp_program *p, xp_input_kind kind, const c
         if (!xp_ir_is_target(target))
             return xp_error(XP_ERR_INVALID_ARG, "input '%s': a %s needs a target (its weight name), got '%s'", name, kn,
                             target ? target : "(null)");
-        for (int i = 0; i < upto; i++)
-            if (kind_has_target(p->sig_in[i].kind) && p->sig_in[i].target && strcmp(p->sig_in[i].target, target) == 0)
-                return xp_error(XP_ERR_INVALID_ARG, "input '%s': target '%s' is already input '%s'", name, target,
-                                p->graph->values[p->sig_in[i].value].name);
+        int upto = ix ? ix->nin : p->nsig_in;
+        int dup = first_input_with_target(p, ix, upto, target);
+        if (dup >= 0 && !kind_has_target(p->sig_in[dup].kind)) { /* a hand-made signature: scan */
+            dup = -1;
+            for (int i = 0; i < upto && dup < 0; i++)
+                if (kind_has_target(p->sig_in[i].kind) && has_target(p->sig_in[i].target, target)) dup = i;
+        }
+        if (dup >= 0)
+            return xp_error(XP_ERR_INVALID_ARG, "input '%s': target '%s' is already input '%s'", name, target,
+                            p->graph->values[p->sig_in[dup].value].name);
     } else if (target) {
         return xp_error(XP_ERR_INVALID_ARG, "input '%s': a %s has no target, got '%s'", name, kn, target);
     }
@@ -703,7 +823,7 @@ xp_status xp_ir_check_sig_input(const xp_program *p, xp_input_kind kind, const c
 }
 
 xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32_t value, const char *target,
-                                 int upto) {
+                                 xp_sig_index *ix) {
     const xp_graph *g = p->graph;
     char ref[XP_MAX_NAME + 16];
     if (value < 0 || value >= g->nvalues)
@@ -722,7 +842,15 @@ xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32
     /* USER_INPUT_MUTATION names the input; BUFFER_MUTATION the buffer's target */
     xp_input_kind want = kind == XP_OUT_USER_INPUT_MUTATION ? XP_IN_USER_INPUT : XP_IN_BUFFER;
     int found = -1;
-    for (int i = 0; i < p->nsig_in && found < 0; i++) {
+    if (want == XP_IN_BUFFER) {
+        /* the first input with this target is the only candidate, unless
+         * the signature repeats a target (hand-made; the scan decides) */
+        int j = first_input_with_target(p, ix, p->nsig_in, target);
+        if (j < 0) found = -2;
+        else if (p->sig_in[j].kind == XP_IN_BUFFER && p->sig_in[j].value >= 0 && p->sig_in[j].value < g->nvalues)
+            found = j;
+    }
+    for (int i = 0; i < p->nsig_in && found == -1; i++) {
         const xp_sig_input *in = &p->sig_in[i];
         if (in->kind != want || in->value < 0 || in->value >= g->nvalues) continue;
         const char *key = want == XP_IN_BUFFER ? in->target : g->values[in->value].name;
@@ -740,8 +868,13 @@ xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32
         xp_meta_format(p, im, b, sizeof b);
         return xp_error(XP_ERR_SHAPE, "output %s: %s writes %s into '%s' of type %s", ref, kn, a, target, b);
     }
-    for (int i = 0; i < upto; i++)
-        if (p->sig_out[i].kind == kind && p->sig_out[i].target && strcmp(p->sig_out[i].target, target) == 0)
+    int upto = ix ? ix->nout : p->nsig_out;
+    int32_t *dup = ix ? xp_strmap_get(&ix->mutated[mutation_slot(kind)], target) : NULL;
+    if (dup && *dup < upto && p->sig_out[*dup].kind == kind && has_target(p->sig_out[*dup].target, target))
+        return xp_error(XP_ERR_INVALID_ARG, "output %s: '%s' is mutated twice", ref, target);
+    if (ix && !dup) return XP_OK;
+    for (int i = 0; i < upto; i++) /* no index, or it did not check out */
+        if (p->sig_out[i].kind == kind && has_target(p->sig_out[i].target, target))
             return xp_error(XP_ERR_INVALID_ARG, "output %s: '%s' is mutated twice", ref, target);
     return XP_OK;
 }
@@ -763,7 +896,7 @@ static xp_status add_sig_input(xp_program *p, xp_input_kind kind, const char *na
     if (!xp_ir_is_identifier(name))
         return xp_error(XP_ERR_INVALID_ARG, "input name '%s' is not an identifier", name ? name : "(null)");
     if (graph_has_name(p->graph, name)) return xp_error(XP_ERR_INVALID_ARG, "input '%s' is defined twice", name);
-    xp_status st = xp_ir_check_sig_input(p, kind, name, vkind == XP_VAL_SYMINT, target, p->nsig_in);
+    xp_status st = xp_ir_check_sig_input(p, kind, name, vkind == XP_VAL_SYMINT, target, program_sig_index(p));
     if (st) return st;
     char *tcopy = target ? xp_strdup(target) : NULL;
     if ((target && !tcopy) || grow_sig_in(p)) {
@@ -776,6 +909,7 @@ static xp_status add_sig_input(xp_program *p, xp_input_kind kind, const char *na
         return st;
     }
     p->sig_in[p->nsig_in++] = (xp_sig_input){.kind = kind, .value = id, .target = tcopy};
+    index_new_input(p);
     if (out_value) *out_value = id;
     return XP_OK;
 }
@@ -806,7 +940,7 @@ xp_status xp_program_add_symint_input(xp_program *p, const char *name, xp_dim sy
 
 xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t value, const char *target) {
     if (!p) return xp_error(XP_ERR_INVALID_ARG, "xp_program_add_output: program is NULL");
-    xp_status st = xp_ir_check_sig_output(p, kind, value, target, p->nsig_out);
+    xp_status st = xp_ir_check_sig_output(p, kind, value, target, program_sig_index(p));
     if (st) return st;
     char *tcopy = target ? xp_strdup(target) : NULL;
     xp_sig_output *s = (!target || tcopy) ? xp_realloc(p->sig_out, (size_t)(p->nsig_out + 1) * sizeof *s) : NULL;
@@ -821,5 +955,6 @@ xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t valu
     }
     p->graph->noutputs++;
     p->sig_out[p->nsig_out++] = (xp_sig_output){.kind = kind, .value = value, .target = tcopy};
+    index_new_output(p);
     return XP_OK;
 }

@@ -33,7 +33,7 @@ bool xp_ir_is_identifier(const char *s);
 /* A weight name ("lin.weight", "layers.3.wq"): non-empty printable ASCII
  * without spaces. */
 bool xp_ir_is_target(const char *s);
-/* Frees the program's name index (used by xp_program_free). */
+/* Frees the program's name and signature indexes (used by xp_program_free). */
 void xp_ir_names_free(xp_program *p);
 
 /* ---- builder entry points with explicit output names (builder.c) ---- */
@@ -55,11 +55,34 @@ int xp_ir_op_nouts(xp_op_id op);
  * caller prefixes it). */
 xp_status xp_ir_check_cond(const xp_graph *g, int32_t pred, int n_operands, const int32_t *operands, const xp_graph *tb,
                            const xp_graph *fb);
-/* Signature entry checks: input number `upto` (earlier inputs are checked
- * for duplicate targets), output number `upto` likewise. */
+/* Where the targets of the first `nin` signature inputs and `nout` outputs
+ * are, so that checking a new entry against the earlier ones takes
+ * constant time instead of a scan (a 4096-layer model has 8192 weights).
+ * The builder keeps one per program (p->sig_index), indexing each entry
+ * it adds, and re-indexes when the signature grew behind its back (the
+ * counts differ) or was reordered (a hit does not check out against the
+ * signature); the verifier builds its own as it goes. Out of memory, the
+ * checks scan. */
+typedef struct xp_sig_index {
+    xp_strmap targets;    /* target -> the first input in sig_in[0, nin) that has it */
+    xp_strmap mutated[2]; /* USER_INPUT_MUTATION, BUFFER_MUTATION: target -> the
+                           * first output of that kind in sig_out[0, nout) */
+    int nin, nout;
+} xp_sig_index;
+
+/* Indexes sig_in[ix->nin] / sig_out[ix->nout] and counts it. */
+xp_status xp_sig_index_add_input(xp_sig_index *ix, const xp_program *p);
+xp_status xp_sig_index_add_output(xp_sig_index *ix, const xp_program *p);
+void xp_sig_index_clear(xp_sig_index *ix);
+
+/* Signature entry checks: a new input (earlier inputs, sig_in[0, ix->nin),
+ * are checked for duplicate targets), a new output likewise (against
+ * sig_out[0, ix->nout)). `ix` covers the earlier entries; with ix NULL,
+ * they are all of sig_in / sig_out, scanned. */
 xp_status xp_ir_check_sig_input(const xp_program *p, xp_input_kind kind, const char *name, bool is_symint,
-                                const char *target, int upto);
-xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32_t value, const char *target, int upto);
+                                const char *target, xp_sig_index *ix);
+xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32_t value, const char *target,
+                                 xp_sig_index *ix);
 /* Converts a node's stored arguments (n <= XP_MAX_OP_ARGS) to xp_arg for
  * xp_schema_bind and the shape function: tensor args point at the values'
  * meta; lists[i] receives the pointer array of a tensor-list argument

@@ -160,7 +160,10 @@ static xp_status verify_values(const xp_program *p, const xp_graph *g, bool top)
     return st;
 }
 
-static xp_status verify_signature(const xp_program *p) {
+/* Each entry is checked against the ones before it through an index built
+ * as it goes (ix covers sig_in[0, i), then sig_out[0, i)), so a program
+ * with thousands of weights verifies in linear time. */
+static xp_status verify_signature_entries(const xp_program *p, xp_sig_index *ix) {
     const xp_graph *g = p->graph;
     if (p->nsig_in != g->ninputs || (p->nsig_in > 0 && !p->sig_in))
         return xp_error(XP_ERR_INVALID_ARG, "signature: %d input entries for %d graph inputs", p->nsig_in, g->ninputs);
@@ -170,8 +173,9 @@ static xp_status verify_signature(const xp_program *p) {
             return xp_error(XP_ERR_INVALID_ARG, "signature: input %d names value %d but graph input %d is value %d", i,
                             (int)in->value, i, (int)g->inputs[i]);
         const xp_value *v = &g->values[in->value];
-        if (xp_ir_check_sig_input(p, in->kind, v->name, v->kind == XP_VAL_SYMINT, in->target, i))
+        if (xp_ir_check_sig_input(p, in->kind, v->name, v->kind == XP_VAL_SYMINT, in->target, ix))
             return xp_error_prefix("signature");
+        if (xp_sig_index_add_input(ix, p)) return XP_ERR_OOM;
     }
     if (p->nsig_out != g->noutputs || (p->nsig_out > 0 && !p->sig_out))
         return xp_error(XP_ERR_INVALID_ARG, "signature: %d output entries for %d graph outputs", p->nsig_out,
@@ -181,9 +185,17 @@ static xp_status verify_signature(const xp_program *p) {
         if (out->value != g->outputs[i])
             return xp_error(XP_ERR_INVALID_ARG, "signature: output %d names value %d but graph output %d is value %d",
                             i, (int)out->value, i, (int)g->outputs[i]);
-        if (xp_ir_check_sig_output(p, out->kind, out->value, out->target, i)) return xp_error_prefix("signature");
+        if (xp_ir_check_sig_output(p, out->kind, out->value, out->target, ix)) return xp_error_prefix("signature");
+        if (xp_sig_index_add_output(ix, p)) return XP_ERR_OOM;
     }
     return XP_OK;
+}
+
+static xp_status verify_signature(const xp_program *p) {
+    xp_sig_index ix = {0};
+    xp_status st = verify_signature_entries(p, &ix);
+    xp_sig_index_clear(&ix);
+    return st;
 }
 
 static xp_status verify_graph_body(vstate *vs, const xp_graph *g, bool top, int depth, bool *defined) {
