@@ -1,4 +1,5 @@
-// Capture entry point: declares the program's symbols from the `dim`
+// One capture of an exported function (capture_fix.cpp runs it until the
+// suggested fixes converge): declares the program's symbols from the `dim`
 // pragmas, turns the exported function's parameters into graph inputs,
 // interprets its body (capture_stmt.cpp and friends) and marks what it
 // returns as the program's outputs.
@@ -10,16 +11,6 @@
 extern "C" {
 #include "core/xp_core.h"
 }
-
-namespace xport {
-
-xp_program *captureExport(PluginContext &ctx, const ExportRequest &req) {
-    if (!req.fn || !req.fn->hasBody() || req.fn->isInvalidDecl() || !ctx.ast || !ctx.diags) return nullptr;
-    capture::Interp interp(ctx, req);
-    return interp.run();
-}
-
-}  // namespace xport
 
 namespace xport::capture {
 
@@ -45,8 +36,9 @@ const char *describeKind(VK k) {
     return "a value";
 }
 
-Interp::Interp(PluginContext &ctx, const ExportRequest &req)
-    : ctx_(ctx), req_(req), ast_(*ctx.ast), sm_(ctx.ast->getSourceManager()), diag_(*ctx.diags) {}
+Interp::Interp(PluginContext &ctx, const ExportRequest &req, const DimDecls &decls, DynLog &log)
+    : ctx_(ctx), req_(req), decls_(decls), log_(log), ast_(*ctx.ast), sm_(ctx.ast->getSourceManager()),
+      diag_(*ctx.diags) {}
 
 Interp::~Interp() {
     if (cap_) xp_capture_free(cap_);
@@ -112,15 +104,28 @@ bool Interp::declareDims() {
     bool ok = true;
     for (const PragmaRecord *rec : req_.dims) {
         const xp_pragma &p = rec->parsed;
+        // A dim that a suggested fix merged into another one is that one.
+        std::string now = decls_.resolve(p.name);
+        if (now != p.name) {
+            log_.add("dim " + std::string(p.name) + " is " + now + " (merged by a suggested fix) at " +
+                     locText(rec->locAt(p.name_offset)));
+            continue;
+        }
         int64_t lo = p.has_min ? p.min : 0;
         int64_t hi = p.has_max ? p.max : XP_SYM_MAX_DEFAULT;
+        if (auto it = decls_.dims.find(p.name); it != decls_.dims.end()) {
+            lo = it->second.min;
+            hi = it->second.max;
+        }
         xp_dim d = xp_sym_new(prog_->syms, p.name, lo, hi);
         if (!xp_dim_is_valid(d)) {
             diag_.error(rec->locAt(p.name_offset), DiagId::PragmaRejected) << xp_last_error();
             ok = false;
             continue;
         }
-        dimPragmas_[xp_dim_as_symbol(prog_->syms, d)] = rec;
+        int sym = xp_dim_as_symbol(prog_->syms, d);
+        dimPragmas_[sym] = rec;
+        log_.add("symbol " + plainRanges({sym}) + " at " + locText(rec->locAt(p.name_offset)));
     }
     return ok;
 }
@@ -128,13 +133,14 @@ bool Interp::declareDims() {
 bool Interp::shapeFromSpec(const xp_spec_shape &spec, const PragmaRecord &rec, const std::string &what,
                            std::vector<xp_dim> &shape) {
     shape.clear();
+    shapeRecords_.insert(&rec);
     for (int k = 0; k < spec.ndim; k++) {
         const xp_spec_dim &sd = spec.dims[k];
         if (!sd.name[0]) {
             shape.push_back(sd.b);
             continue;
         }
-        int sym = xp_sym_find(prog_->syms, sd.name);
+        int sym = xp_sym_find(prog_->syms, decls_.resolve(sd.name).c_str());
         if (sym < 0) {
             Report r = diag_.error(rec.locAt(sd.offset), DiagId::UnknownDim);
             r << sd.name << what;
@@ -202,6 +208,9 @@ bool Interp::bindParams() {
             }
             input->used = true;
             cell->v = Value::mkTensor(ref, input->locAt(spec.offset));
+            for (size_t k = 0; k < shape.size(); k++)
+                if (xp_dim_is_sym(shape[k]))
+                    log_.add("input " + name + " dim " + std::to_string(k) + " is " + dimText(shape[k]));
         } else if (input) {
             Report r = diag_.error(input->locAt(input->parsed.name_offset), DiagId::InputNotTensor);
             r << name;
@@ -232,6 +241,7 @@ bool Interp::bindParams() {
                 continue;
             }
             cell->v = Value::mkInt(d);
+            log_.add("input " + name + " is " + dimText(d) + " (a symbolic int)");
         } else {
             Report r = diag_.error(pv->getLocation(), DiagId::UnsupportedParam);
             r << name << fnName() << ("'" + t.getAsString() + "'") << pv->getSourceRange();

@@ -85,13 +85,27 @@ bool Interp::toBool(Value &v, const Expr *at) {
             return true;
         }
         switch (xp_dim_eq(prog_->syms, v.i, 0)) {
-        case XP_YES: v = Value::mkBool(false); return true;
-        case XP_NO: v = Value::mkBool(true); return true;
+        case XP_YES:
+            recordDecision(at, false, v.i, 0, dimText(v.i) + " != 0");
+            v = Value::mkBool(false);
+            return true;
+        case XP_NO:
+            recordDecision(at, true, v.i, 0, dimText(v.i) + " != 0");
+            v = Value::mkBool(true);
+            return true;
         case XP_UNKNOWN: {
             Value u;
             u.kind = VK::Undecided;
             u.text = dimText(v.i) + " != 0";
             u.syms = symbolsOf(v.i);
+            // A size that cannot be negative is non-zero exactly when it is at least 1.
+            int64_t lo, hi;
+            xp_dim_range(prog_->syms, v.i, &lo, &hi);
+            u.relLoc = at->getExprLoc();
+            u.hasWhenTrue = lo >= 0;
+            u.whenTrue = xp_requirement{XP_REL_LE, 1, v.i};
+            u.hasWhenFalse = true;
+            u.whenFalse = xp_requirement{XP_REL_EQ, v.i, 0};
             v = u;
             return true;
         }
@@ -118,6 +132,37 @@ bool Interp::toBool(Value &v, const Expr *at) {
     }
 }
 
+// C converts a size to a narrower or unsigned type modulo 2^width; the
+// graph keeps the size. They agree only when the type holds every value in
+// the declared ranges, so anything else would silently change a dynamic
+// size: an error. A type of 32 bits or more is taken to hold every size
+// from above (an undeclared maximum means "any size the program meets", and
+// C code keeps sizes in 'int'); a negative value in an unsigned type never.
+bool Interp::symbolicFits(xp_dim d, QualType to, const Expr *at) {
+    if (to->isBooleanType() || !to->isIntegralOrEnumerationType()) return true;
+    unsigned width = ast_.getIntWidth(to);
+    bool uns = to->isUnsignedIntegerOrEnumerationType();
+    int64_t lo, hi;
+    xp_dim_range(prog_->syms, d, &lo, &hi);
+    int64_t tmin = 0, tmax = INT64_MAX;
+    if (width < 64) {
+        tmax = uns ? int64_t((uint64_t(1) << width) - 1) : int64_t((uint64_t(1) << (width - 1)) - 1);
+        tmin = uns ? 0 : -tmax - 1;
+    } else if (!uns) {
+        tmin = INT64_MIN;
+    }
+    bool fits = lo >= tmin && (width >= 32 || hi <= tmax);
+    if (fits) return true;
+    auto bound = [](int64_t b) {
+        return b >= XP_SYM_MAX_DEFAULT ? std::string("inf") : b <= -XP_SYM_MAX_DEFAULT ? std::string("-inf") : std::to_string(b);
+    };
+    Report r = diag_.error(at->getExprLoc(), DiagId::SymbolicNarrowing);
+    r << dimText(d) << ("'" + to.getAsString() + "'") << bound(lo) << bound(hi) << at->getSourceRange();
+    r.note(at->getExprLoc(), DiagId::NoteSymbolicNarrowing);
+    noteDims(r, symbolsOf(d));
+    return false;
+}
+
 bool Interp::convert(Value &v, QualType to, const Expr *at) {
     to = to.getCanonicalType().getUnqualifiedType();
     if (to->isVoidType()) {
@@ -140,7 +185,9 @@ bool Interp::convert(Value &v, QualType to, const Expr *at) {
         case VK::Bool:
         case VK::Dtype:
             if (xp_dim_is_sym(v.i)) {
-                v.kind = VK::Int;  // a size stays a size in any integer type
+                // A size stays a size in any integer type that holds it.
+                if (!symbolicFits(v.i, to, at)) return false;
+                v.kind = VK::Int;
                 return true;
             }
             v = intOfType(v.i, to);
@@ -519,16 +566,32 @@ bool Interp::compare(BinaryOperatorKind op, const Value &a, const Value &b, Qual
         if (t != XP_UNKNOWN) t = t == XP_YES ? XP_NO : XP_YES;
         break;
     }
+    std::string relation = dimText(a.i) + " " + opText(op) + " " + dimText(b.i);
     if (t != XP_UNKNOWN) {
+        recordDecision(at, t == XP_YES, a.i, b.i, relation);
         out = intOfType(t == XP_YES, intTy);
         return true;
     }
     out = Value();
     out.kind = VK::Undecided;
-    out.text = dimText(a.i) + " " + opText(op) + " " + dimText(b.i);
+    out.text = relation;
     out.syms = symbolsOf(a.i);
     for (int s : symbolsOf(b.i))
         if (std::find(out.syms.begin(), out.syms.end(), s) == out.syms.end()) out.syms.push_back(s);
+    // The relations that decide it either way, for the suggested fixes
+    // (`!=` can be made false, not true, by a declaration).
+    auto rel = [](xp_rel r, xp_dim l, xp_dim h) { return xp_requirement{r, l, h}; };
+    out.relLoc = at->getExprLoc();
+    out.hasWhenTrue = op != BO_NE;
+    out.hasWhenFalse = op != BO_EQ;
+    switch (op) {
+    case BO_LT: out.whenTrue = rel(XP_REL_LT, a.i, b.i); out.whenFalse = rel(XP_REL_LE, b.i, a.i); break;
+    case BO_GT: out.whenTrue = rel(XP_REL_LT, b.i, a.i); out.whenFalse = rel(XP_REL_LE, a.i, b.i); break;
+    case BO_LE: out.whenTrue = rel(XP_REL_LE, a.i, b.i); out.whenFalse = rel(XP_REL_LT, b.i, a.i); break;
+    case BO_GE: out.whenTrue = rel(XP_REL_LE, b.i, a.i); out.whenFalse = rel(XP_REL_LT, a.i, b.i); break;
+    case BO_EQ: out.whenTrue = rel(XP_REL_EQ, a.i, b.i); break;
+    default: out.whenFalse = rel(XP_REL_EQ, a.i, b.i); break;
+    }
     return true;
 }
 

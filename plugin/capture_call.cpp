@@ -281,9 +281,11 @@ bool Interp::callOp(const xp_capi_fn *row, const CallExpr *ce, const std::vector
     }
 
     xp_cref result;
+    xp_requirement stale;
+    xp_symctx_take_requirement(prog_->syms, &stale);  // only this op's failure counts
     if (xp_capture_op(cap_, row->op, cargs.data(), int(cargs.size()), srcloc(ce->getBeginLoc()), &result) != XP_OK) {
-        Report r = diag_.error(ce->getExprLoc(), DiagId::OpFailed);
-        r << xp_last_error() << ce->getSourceRange();
+        std::string message = xp_last_error();
+        std::vector<DiagPart> shapes;
         std::vector<xp_cref> seen;
         for (const Operand &o : operands) {
             if (std::find(seen.begin(), seen.end(), o.t) != seen.end()) continue;
@@ -292,8 +294,26 @@ bool Interp::callOp(const xp_capi_fn *row, const CallExpr *ce, const std::vector
             if (!m) continue;
             char buf[512];
             xp_meta_format(prog_, m, buf, sizeof buf);
-            r.note(o.origin, DiagId::NoteOperandShape) << o.text << buf;
+            shapes.push_back({o.origin, DiagId::NoteOperandShape, {o.text, buf}, {}, {}});
         }
+        // The relation the shape function could not prove: a declaration
+        // may decide it (capture_fix.cpp restarts the capture with it).
+        xp_requirement req;
+        if (xp_symctx_take_requirement(prog_->syms, &req)) {
+            FixSite site;
+            site.kind = FixSite::Kind::Op;
+            site.loc = ce->getExprLoc();
+            site.range = ce->getSourceRange();
+            site.message = message;
+            site.shapes = shapes;
+            std::vector<int> syms = symbolsOf(req.lhs);
+            for (int sym : symbolsOf(req.rhs))
+                if (std::find(syms.begin(), syms.end(), sym) == syms.end()) syms.push_back(sym);
+            if (offerFix(std::move(site), &req, nullptr, syms)) return false;
+        }
+        Report r = diag_.error(ce->getExprLoc(), DiagId::OpFailed);
+        r << message << ce->getSourceRange();
+        for (const DiagPart &p : shapes) r.note(p.loc, p.id) << p.args[0] << p.args[1];
         return false;
     }
     out = Value::mkTensor(result, ce->getBeginLoc());

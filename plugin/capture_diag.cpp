@@ -112,6 +112,11 @@ unsigned Diagnoser::idFor(DiagId id) {
         return E("%0");
     case DiagId::SizeDimOutOfRange:
         return E("'%0' reads dim %1 of a tensor with %2 dims");
+    case DiagId::SymbolicNarrowing:
+        return E("converting the size '%0' to %1 may change its value: it is in [%2, %3]");
+    // ---- suggested fixes ----
+    case DiagId::FixesDidNotConverge:
+        return E("suggested fixes for '%0' did not converge after %1 changes to its declarations");
     // ---- results ----
     case DiagId::ReturnNull:
         return E("exported function '%0' returns a null pointer");
@@ -182,6 +187,28 @@ unsigned Diagnoser::idFor(DiagId id) {
         return N("each field of a returned struct becomes one output of the exported program");
     case DiagId::NoteDeclaredHere:
         return N("'%0' is declared here");
+    case DiagId::NoteSymbolicNarrowing:
+        return N("C would wrap the value where the exported graph keeps the size; store sizes in 'int64_t', or "
+                 "declare a range the type can hold");
+    case DiagId::NoteFixCondition:
+        return N("%0 to make the condition true for every size");
+    case DiagId::NoteFixConditionAlt:
+        return N("or %0 to make it false for every size");
+    case DiagId::NoteFixConditionFalse:
+        return N("%0 to make the condition false for every size");
+    case DiagId::NoteFixLoop:
+        return N("%0 so that the loop runs the same number of times for every size");
+    case DiagId::NoteFixLoopAlt:
+        return N("or %0 to end the loop there for every size");
+    case DiagId::NoteFixRelation:
+        return N("%0 so that '%1' holds for every size");
+    case DiagId::NoteFixAfterOthers:
+        return N("found with the suggested fixes above applied");
+    case DiagId::NoteFixByHand:
+        return N("the declaration of '%0' comes from a macro expansion; change it by hand");
+    case DiagId::NoteFixesDidNotConverge:
+        return N("each change let the capture go further and meet another relation the ranges do not decide; "
+                 "apply the fix-its and compile again, or declare the ranges by hand");
     }
     return E("%0");
 }
@@ -215,20 +242,42 @@ Report &Report::note(clang::SourceLocation loc, DiagId id) {
 Report::~Report() {
     if (parts_.empty()) return;
     d_->markFailed();
-    for (const Part &p : parts_) {
-        clang::DiagnosticBuilder b = d_->de_.Report(p.loc, d_->idFor(p.id));
+    std::vector<DiagPart> calls = d_->callStackNotes();
+    parts_.insert(parts_.end(), calls.begin(), calls.end());
+    d_->submit(std::move(parts_));
+}
+
+std::vector<DiagPart> Diagnoser::callStackNotes() const {
+    // Innermost first, as Clang lists template instantiation contexts.
+    std::vector<DiagPart> notes;
+    for (auto it = calls_.rbegin(); it != calls_.rend(); ++it)
+        notes.push_back({it->site, DiagId::NoteInCallFrom, {it->caller->getNameAsString()}, {}, {}});
+    return notes;
+}
+
+void Diagnoser::submit(std::vector<DiagPart> parts) {
+    if (muted_) return;
+    if (buffering_) {
+        pending_.push_back(std::move(parts));
+        return;
+    }
+    emit(parts);
+}
+
+void Diagnoser::emit(const std::vector<DiagPart> &parts) {
+    for (const DiagPart &p : parts) {
+        clang::DiagnosticBuilder b = de_.Report(p.loc, idFor(p.id));
         for (const std::string &a : p.args) b << a;
         for (clang::SourceRange r : p.ranges)
             if (r.isValid()) b << r;
         for (const clang::FixItHint &h : p.fixits) b << h;
     }
-    d_->emitCallStack();
 }
 
-void Diagnoser::emitCallStack() {
-    // Innermost first, as Clang lists template instantiation contexts.
-    for (auto it = calls_.rbegin(); it != calls_.rend(); ++it)
-        de_.Report(it->site, idFor(DiagId::NoteInCallFrom)) << it->caller->getNameAsString();
+void Diagnoser::flush() {
+    std::vector<std::vector<DiagPart>> pending = std::move(pending_);
+    pending_.clear();
+    for (const auto &parts : pending) emit(parts);
 }
 
 }  // namespace xport::capture

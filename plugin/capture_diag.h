@@ -68,6 +68,9 @@ enum class DiagId {
     OpArgNotConstant,
     OpFailed,
     SizeDimOutOfRange,
+    SymbolicNarrowing,
+    // suggested fixes (capture_fix.cpp)
+    FixesDidNotConverge,
     // results
     ReturnNull,
     ReturnNotTensor,
@@ -98,9 +101,28 @@ enum class DiagId {
     NoteInCallFrom,
     NoteReturnStruct,
     NoteDeclaredHere,
+    NoteSymbolicNarrowing,
+    NoteFixCondition,
+    NoteFixConditionAlt,
+    NoteFixConditionFalse,
+    NoteFixLoop,
+    NoteFixLoopAlt,
+    NoteFixRelation,
+    NoteFixAfterOthers,
+    NoteFixByHand,
+    NoteFixesDidNotConverge,
 };
 
 class Diagnoser;
+
+// One diagnostic of a report: its location, text and arguments.
+struct DiagPart {
+    clang::SourceLocation loc;
+    DiagId id;
+    std::vector<std::string> args;
+    std::vector<clang::SourceRange> ranges;
+    std::vector<clang::FixItHint> fixits;
+};
 
 // An error (or warning) and its notes, emitted in order when the report
 // goes out of scope, followed by one "in call from" note per inlined call.
@@ -122,15 +144,8 @@ public:
     Report &note(clang::SourceLocation loc, DiagId id);
 
 private:
-    struct Part {
-        clang::SourceLocation loc;
-        DiagId id;
-        std::vector<std::string> args;
-        std::vector<clang::SourceRange> ranges;
-        std::vector<clang::FixItHint> fixits;
-    };
     Diagnoser *d_;
-    std::vector<Part> parts_;
+    std::vector<DiagPart> parts_;
 };
 
 class Diagnoser {
@@ -145,15 +160,26 @@ public:
         calls_.push_back({caller, site});
     }
     void popCall() { calls_.pop_back(); }
+    // The "in call from" notes for the current stack, innermost first.
+    std::vector<DiagPart> callStackNotes() const;
 
     // True once this capture has emitted an error.
     bool failed() const { return failed_; }
     void markFailed() { failed_ = true; }
 
+    // While buffering, reports are kept (in order) until flush(); a capture
+    // that is restarted with a suggested fix applied emits nothing. Muted
+    // reports are dropped.
+    void setBuffering(bool on) { buffering_ = on; }
+    void setMuted(bool on) { muted_ = on; }
+    void flush();
+    // Emits the parts of one report now.
+    void emit(const std::vector<DiagPart> &parts);
+
 private:
     friend class Report;
     unsigned idFor(DiagId id);
-    void emitCallStack();
+    void submit(std::vector<DiagPart> parts);
 
     struct Call {
         const clang::FunctionDecl *caller;
@@ -162,6 +188,8 @@ private:
     clang::DiagnosticsEngine &de_;
     std::vector<Call> calls_;
     bool failed_ = false;
+    bool buffering_ = false, muted_ = false;
+    std::vector<std::vector<DiagPart>> pending_;
 };
 
 }  // namespace xport::capture

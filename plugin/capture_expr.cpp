@@ -318,6 +318,8 @@ bool Interp::evalUnary(const UnaryOperator *uo, Value &out) {
         if (!toBool(v, sub)) return false;
         if (v.kind == VK::Undecided) {
             v.text = "!(" + v.text + ")";
+            std::swap(v.hasWhenTrue, v.hasWhenFalse);
+            std::swap(v.whenTrue, v.whenFalse);
             out = v;
             return true;
         }

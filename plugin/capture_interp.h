@@ -20,6 +20,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,64 @@ namespace xport::capture {
 // `assert` macro expands to, when `s` is one.
 const clang::CallExpr *assertFailCall(const clang::Stmt *s);
 
+// ---- suggested fixes (capture_fix.cpp) ----
+
+// The dim declarations one capture runs with: each `dim` pragma's range as
+// narrowed by the suggested fixes so far, and the dims a fix merged into
+// another one (their sizes must be equal: they use its name).
+struct DimDecl {
+    const PragmaRecord *rec = nullptr;
+    int64_t min = 0, max = XP_SYM_MAX_DEFAULT;
+};
+struct DimDecls {
+    std::map<std::string, DimDecl> dims;         // by name, from the pragmas
+    std::map<std::string, std::string> merged;   // a merged dim -> the dim it is now
+    size_t fixesLeft = 0;                        // changes the fixpoint may still make
+    // The name a dim is known by now (following merges).
+    std::string resolve(const std::string &name) const;
+};
+
+// One change to the declarations (torch.export's "suggested fix").
+struct DimChange {
+    xp_fix_kind kind = XP_FIX_NONE;
+    std::string dim;       // MIN/MAX/CONST: the dim; EQUAL: the dim that is kept
+    std::string other;     // EQUAL: the dim that takes `dim`'s name
+    int64_t value = 0;     // MIN/MAX/CONST
+    int64_t keptMin = 0, keptMax = 0;  // EQUAL: the kept dim's range after merging
+    std::string relation;  // what it makes hold: "x0 <= 16"
+};
+
+// A relation the declared ranges did not decide, where the capture met it,
+// and the change that decides it.
+struct FixSite {
+    enum class Kind { Condition, Loop, Assertion, Op } kind = Kind::Condition;
+    clang::SourceLocation loc;
+    clang::SourceLocation relLoc;  // Condition/Loop/Assertion: the comparison in it that needed the change
+    clang::SourceRange range;
+    std::string construct;   // Condition/Assertion: "'if' condition", "assertion"
+    std::string source;      // Condition/Assertion: the condition as written
+    std::string valueText;   // Condition/Assertion: "x0 <= 16"
+    std::string rangesText;  // Condition/Assertion: "'x0' in [0, inf]"
+    std::string message;     // Op: the shape function's message
+    std::vector<DiagPart> shapes;         // Op: the operands' shapes
+    std::vector<DiagPart> calls;          // the "in call from" notes
+    std::vector<std::string> otherDims;   // dims it involves that the change leaves alone
+    DimChange fix;                        // the change the capture applies
+    bool fixMakesTrue = true;             // Condition: the change makes the condition true
+    DimChange alt;                        // Condition: the change that makes it false instead
+};
+
+// XPORT_LOG=dynamic: one line per symbol, bound input dim, range decision and
+// suggested fix, for the capture being run (printed by capture_fix.cpp).
+struct DynLog {
+    bool on = false;
+    std::vector<std::string> lines;
+    void add(std::string line) {
+        if (on) lines.push_back(std::move(line));
+    }
+};
+bool dynamicLogEnabled();
+
 // What a statement tells its enclosing statement.
 enum class Flow { Normal, Break, Continue, Return, Error };
 
@@ -53,13 +112,17 @@ constexpr uint64_t kMaxArrayElements = 1u << 20;
 
 class Interp {
 public:
-    Interp(PluginContext &ctx, const ExportRequest &req);
+    Interp(PluginContext &ctx, const ExportRequest &req, const DimDecls &decls, DynLog &log);
     ~Interp();
     Interp(const Interp &) = delete;
     Interp &operator=(const Interp &) = delete;
 
-    // Captures req.fn; nullptr after errors.
+    // Captures req.fn; nullptr after errors, or when it met a relation that
+    // a suggested fix decides (restartWith() says which): then it emitted
+    // nothing, and the capture starts again with the fix applied.
     xp_program *run();
+    const FixSite *restartWith() const { return restart_ ? &pendingFix_ : nullptr; }
+    Diagnoser &diagnoser() { return diag_; }
 
     // ---- capture.cpp: setup and results ----
     bool declareDims();
@@ -86,6 +149,16 @@ public:
     void reportUndecided(const Value &v, const clang::Expr *at, const char *construct, DiagId hint,
                          const std::string &source = std::string());
     Flow unsupportedStmt(const clang::Stmt *s, const std::string &what);
+    // When `primary` (or else `alt`) has a suggested fix, records `site` for
+    // the restart, mutes the diagnostics and returns true.
+    bool offerFix(FixSite site, const xp_requirement *primary, const xp_requirement *alt,
+                  const std::vector<int> &syms);
+    bool changeFor(const xp_requirement &req, DimChange &out);
+    // A comparison the declared ranges decided (not constants alone): a
+    // specialization of the program, recorded for `xport show` and logged.
+    void recordDecision(const clang::Expr *at, bool value, xp_dim lhs, xp_dim rhs, const std::string &relation);
+    std::string locText(clang::SourceLocation loc) const;
+    std::string plainRanges(const std::vector<int> &syms) const;
 
     // ---- capture_expr.cpp ----
     bool eval(const clang::Expr *e, Value &out);
@@ -105,6 +178,7 @@ public:
     // C's conversion of `v` to type `to` (the implicit and explicit casts).
     bool convert(Value &v, clang::QualType to, const clang::Expr *at);
     bool toBool(Value &v, const clang::Expr *at);
+    bool symbolicFits(xp_dim d, clang::QualType to, const clang::Expr *at);
     bool arith(clang::BinaryOperatorKind op, const Value &a, const Value &b, clang::QualType type,
                const clang::Expr *at, Value &out);
     bool intArith(clang::BinaryOperatorKind op, const Value &a, const Value &b, clang::QualType type,
@@ -170,6 +244,16 @@ public:
 
     PluginContext &ctx_;
     const ExportRequest &req_;
+    const DimDecls &decls_;
+    DynLog &log_;
+    bool restart_ = false;
+    FixSite pendingFix_;
+    std::set<std::pair<unsigned, std::string>> decisions_;  // recorded specializations (raw loc, text)
+    std::set<std::string> loggedWeights_;
+    std::set<const PragmaRecord *> shapeRecords_;  // the input/param/buffer pragmas whose shapes were read
+
+public:
+    const std::set<const PragmaRecord *> &shapeRecords() const { return shapeRecords_; }
     clang::ASTContext &ast_;
     clang::SourceManager &sm_;
     Diagnoser diag_;

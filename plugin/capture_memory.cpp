@@ -280,6 +280,10 @@ bool Interp::loadWeight(const LValue &lv, const Expr *at, Value &out) {
     }
     rec->used = true;
     out = Value::mkTensor(ref, rec->locAt(spec.offset));
+    if (log_.on && loggedWeights_.insert(path).second)
+        for (size_t k = 0; k < shape.size(); k++)
+            if (xp_dim_is_sym(shape[k]))
+                log_.add("weight " + path + " dim " + std::to_string(k) + " is " + dimText(shape[k]));
     return true;
 }
 

@@ -122,6 +122,24 @@ std::vector<int> Interp::symbolsOf(xp_dim d) const {
 
 void Interp::reportUndecided(const Value &v, const Expr *at, const char *construct, DiagId hint,
                              const std::string &source) {
+    // A relation a declaration can decide: the capture restarts with that
+    // declaration (capture_fix.cpp), which reports it with its fix-it.
+    // An assertion must hold, so only the change that makes it true will do.
+    bool isAssert = hint == DiagId::NoteNarrowRangeAssert;
+    FixSite site;
+    site.kind = isAssert ? FixSite::Kind::Assertion
+                : hint == DiagId::NoteLoopNeedsMap ? FixSite::Kind::Loop
+                                                   : FixSite::Kind::Condition;
+    site.loc = at->getExprLoc();
+    site.relLoc = v.relLoc;
+    site.range = at->getSourceRange();
+    site.construct = construct;
+    site.source = source.empty() ? sourceText(at) : source;
+    site.valueText = v.text;
+    site.rangesText = rangesText(v.syms);
+    if (offerFix(std::move(site), v.hasWhenTrue ? &v.whenTrue : nullptr,
+                 !isAssert && v.hasWhenFalse ? &v.whenFalse : nullptr, v.syms))
+        return;
     Report r = diag_.error(at->getExprLoc(), DiagId::Undecided);
     r << construct << (source.empty() ? sourceText(at) : source) << v.text << rangesText(v.syms)
       << at->getSourceRange();

@@ -89,6 +89,12 @@ struct Value {
     const clang::FunctionDecl *fn = nullptr;
     std::string text;              // Undecided: the condition ("batch > 16")
     std::vector<int> syms;         // Undecided: the symbols it depends on
+    // Undecided: the relation that makes the condition true (whenTrue) and
+    // the one that makes it false (whenFalse), when C's operator has one
+    // (`!=` has no relation that makes it true); the suggested fixes start here.
+    bool hasWhenTrue = false, hasWhenFalse = false;
+    clang::SourceLocation relLoc;  // the comparison that could not be decided
+    xp_requirement whenTrue{}, whenFalse{};
 
     static Value mkInt(xp_dim v) { Value r; r.kind = VK::Int; r.i = v; return r; }
     static Value mkBool(bool b) { Value r; r.kind = VK::Bool; r.i = b ? 1 : 0; return r; }
