@@ -3,7 +3,7 @@
 # Skips apt entirely when everything is already present.
 set -euo pipefail
 
-packages=(cmake make gcc pkg-config check libsubunit-dev libjansson-dev libopenblas-dev python3
+packages=(cmake make gcc pkg-config check libsubunit-dev libjansson-dev libopenblas-dev
   clang-19 libclang-19-dev llvm-19-dev libomp-19-dev)
 
 missing=()
