@@ -115,6 +115,8 @@ int main(int argc, char **argv) {
     xp_program *p = NULL;
     xp_status st = argc > 1 ? xp_program_load(argv[1], &p) : xp_program_load_embedded(XP_PROGRAM(forward), &p);
     if (st != XP_OK) die("loading the program");
+    /* the weights live in this scope, freed at the end */
+    xp_scope *weights = xp_scope_push();
     Transformer m;
     make_model(p, &m);
 
@@ -134,6 +136,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("seq %d refused: %s\n", MAX_SEQ + 1, xp_last_error());
+    xp_scope_pop(weights);
     xp_program_free(p);
     return 0;
 }

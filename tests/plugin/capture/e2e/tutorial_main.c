@@ -66,6 +66,8 @@ int main(int argc, char **argv) {
         xp_tensor_free(x);
         xp_tensor_free(y);
     }
+    xp_tensor_free(m.lin.weight);
+    xp_tensor_free(m.lin.bias);
     xp_program_free(p);
     return 0;
 }
