@@ -238,7 +238,7 @@ xp_status xp_cpu_sdpa(const xp_call *call) {
         bool par = xp_nn_batch_parallel(nbh, (double)j.L * j.S * (double)(j.E + j.Ev), nt);
         if (!par) nt = 1;
         size_t sbytes = (size_t)(j.L * (j.S > 0 ? j.S : 1)) * xp_dtype_size(j.cdt);
-        if (!(scores = xp_malloc(sbytes * (size_t)nt))) {
+        if (!(scores = xp_cpu_scratch(XP_SCRATCH_ATTENTION, sbytes * (size_t)nt))) {
             st = xp_last_status();
             goto done;
         }
@@ -255,7 +255,6 @@ xp_status xp_cpu_sdpa(const xp_call *call) {
     st = xp_nn_out_end(out, C);
     C = NULL;
 done:
-    free(scores);
     if (C) xp_nn_release(out, C);
     if (M) xp_nn_release(mask, M);
     if (Q) xp_nn_release(q, Q);

@@ -201,7 +201,7 @@ xp_status xp_cpu_conv2d(const xp_call *call) {
     int nbuf = direct ? 0 : par ? nt : 1;
     size_t colbytes = (size_t)(K * P) * es;
     int inner_nt = !par && (double)K * P >= 65536.0 ? nt : 1;
-    if (nbuf && !(colbuf = xp_malloc(colbytes * (size_t)nbuf))) {
+    if (nbuf && !(colbuf = xp_cpu_scratch(XP_SCRATCH_CONV, colbytes * (size_t)nbuf))) {
         st = xp_last_status();
         goto done;
     }
@@ -219,7 +219,6 @@ finish:
     st = xp_nn_out_end(out, C);
     C = NULL;
 done:
-    free(colbuf);
     if (C) xp_nn_release(out, C);
     if (X) xp_nn_release(x, X);
     if (Wt) xp_nn_release(w, Wt);

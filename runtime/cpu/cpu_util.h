@@ -38,6 +38,21 @@
  * `grain` of them: between 1 and xp_num_threads(). */
 int xp_cpu_threads_for(int64_t work, int64_t grain);
 
+/* Scratch memory reused across calls on the calling thread (freed when it
+ * exits). One slot per kernel family, so a kernel never hands its slot to a
+ * kernel it calls; the pointer stays valid until the next call with that
+ * slot on this thread. NULL (XP_ERR_OOM recorded) on failure. */
+typedef enum xp_scratch_slot {
+    XP_SCRATCH_CONV = 0,
+    XP_SCRATCH_ATTENTION,
+    XP_SCRATCH_NORM,
+    XP_SCRATCH_REDUCE_ROWS,
+    XP_SCRATCH_REDUCE_COLS,
+    XP_SCRATCH_SOFTMAX,
+    XP_SCRATCH_SLOTS
+} xp_scratch_slot;
+void *xp_cpu_scratch(xp_scratch_slot slot, size_t bytes);
+
 /* Splits [0, n) into one contiguous range per thread (boundaries multiples
  * of `align`) and calls fn(ctx, lo, hi) on each, in parallel when n >= 2 *
  * grain. The split depends only on n and the thread count. */

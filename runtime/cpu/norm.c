@@ -139,28 +139,44 @@ xp_status xp_cpu_batch_norm(const xp_call *call) {
     if (xp_shape_numel(out->meta.ndim, out->meta.shape) != total)
         return xp_error(XP_ERR_INTERNAL, "batch_norm: output shape does not match the input's");
 
-    xp_tensor *W = NULL, *B = NULL, *RM = NULL, *RV = NULL, *X = NULL, *Y = NULL;
+    xp_tensor *X = NULL, *Y = NULL;
     double *coef = NULL;
     if (call->args[3].kind != XP_ARG_TENSOR || call->args[4].kind != XP_ARG_TENSOR) {
         st = xp_error(XP_ERR_INVALID_ARG, "batch_norm: running_mean and running_var are required for inference");
         goto done;
     }
-    /* the per-channel coefficients are computed in double from f64 copies */
-    if ((st = param_as("batch_norm", "weight", &call->args[1], XP_F64, C, &W)) != XP_OK ||
-        (st = param_as("batch_norm", "bias", &call->args[2], XP_F64, C, &B)) != XP_OK ||
-        (st = param_as("batch_norm", "running_mean", &call->args[3], XP_F64, C, &RM)) != XP_OK ||
-        (st = param_as("batch_norm", "running_var", &call->args[4], XP_F64, C, &RV)) != XP_OK)
-        goto done;
-    if (!(coef = xp_malloc(2 * (size_t)(C > 0 ? C : 1) * sizeof(double)))) {
+    static const char *const pname[4] = {"weight", "bias", "running_mean", "running_var"};
+    const xp_tensor *prm[4];
+    for (int k = 0; k < 4; k++) {
+        prm[k] = call->args[1 + k].kind == XP_ARG_TENSOR ? XP_ARG_T(call->args[1 + k]) : NULL;
+        int64_t have = prm[k] ? xp_shape_numel(prm[k]->meta.ndim, prm[k]->meta.shape) : C;
+        if (have != C) {
+            st = xp_error(XP_ERR_SHAPE, "batch_norm: '%s' has %lld elements, expected %lld", pname[k], (long long)have,
+                          (long long)C);
+            goto done;
+        }
+    }
+    /* the per-channel coefficients, in double, read straight from the
+     * parameters (any dtype, any strides): no copies, so a planned run
+     * allocates nothing here */
+    if (!(coef = xp_cpu_scratch(XP_SCRATCH_NORM, 2 * (size_t)(C > 0 ? C : 1) * sizeof(double)))) {
         st = xp_last_status();
         goto done;
     }
-    const double *w = W ? xp_tensor_base_ptr(W) : NULL, *b = B ? xp_tensor_base_ptr(B) : NULL;
-    const double *rm = xp_tensor_base_ptr(RM), *rv = xp_tensor_base_ptr(RV);
     for (int64_t c = 0; c < C; c++) {
-        double scale = (w ? w[c] : 1.0) / sqrt(rv[c] + eps);
+        double v[4] = {1.0, 0.0, 0.0, 0.0};
+        for (int k = 0; k < 4; k++) {
+            if (!prm[k]) continue;
+            int64_t idx[XP_MAX_DIMS], rest = c;
+            for (int d = prm[k]->meta.ndim - 1; d >= 0; d--) {
+                idx[d] = rest % prm[k]->meta.shape[d];
+                rest /= prm[k]->meta.shape[d];
+            }
+            v[k] = xp_load_f64(prm[k]->meta.dtype, xp_tensor_at(prm[k], idx));
+        }
+        double scale = v[0] / sqrt(v[3] + eps);
         coef[c] = scale;
-        coef[C + c] = (b ? b[c] : 0.0) - rm[c] * scale;
+        coef[C + c] = v[1] - v[2] * scale;
     }
     xp_dtype cdt = xp_cpu_compute_dtype(out->meta.dtype);
     if (!(X = xp_nn_as(x, cdt, true)) || !(Y = xp_nn_out_begin(out, cdt))) {
@@ -178,12 +194,7 @@ xp_status xp_cpu_batch_norm(const xp_call *call) {
     st = xp_nn_out_end(out, Y);
     Y = NULL;
 done:
-    free(coef);
     if (Y) xp_nn_release(out, Y);
     if (X) xp_nn_release(x, X);
-    if (W) xp_nn_release(XP_ARG_T(call->args[1]), W);
-    if (B) xp_nn_release(XP_ARG_T(call->args[2]), B);
-    if (RM) xp_nn_release(XP_ARG_T(call->args[3]), RM);
-    if (RV) xp_nn_release(XP_ARG_T(call->args[4]), RV);
     return st;
 }

@@ -461,14 +461,13 @@ static xp_status reduce_rows_run(const red_plan *p) {
     if (blocks < 16 && p->N >= 2 * rows) {
         j.chunk_rows = rows;
         j.nchunks = ceil_div(p->N, rows);
-        j.parts = xp_malloc((size_t)(blocks * j.nchunks) * RED_ROW * 8);
+        j.parts = xp_cpu_scratch(XP_SCRATCH_REDUCE_ROWS, (size_t)(blocks * j.nchunks) * RED_ROW * 8);
         if (!j.parts) return xp_last_status();
     }
     int64_t per_task = width * j.chunk_rows;
     xp_cpu_parallel_for(blocks * j.nchunks, ceil_div(XP_GRAIN_CHEAP, per_task), 1, reduce_rows, &j);
     if (j.nchunks > 1) {
         xp_cpu_parallel_for(blocks, ceil_div(XP_GRAIN_CHEAP, width * j.nchunks), 1, reduce_rows_combine, &j);
-        free(j.parts);
     }
     return XP_OK;
 }
@@ -576,7 +575,7 @@ static xp_status reduce_run(red_plan *p) {
     }
     if (p->M < 64 && p->N >= 2 * RED_CHUNK) {
         chunk_job j = {p, ceil_div(p->N, RED_CHUNK), NULL};
-        j.parts = xp_malloc((size_t)(p->M * j.nchunks) * sizeof *j.parts);
+        j.parts = xp_cpu_scratch(XP_SCRATCH_REDUCE_COLS, (size_t)(p->M * j.nchunks) * sizeof *j.parts);
         if (!j.parts) return xp_last_status();
         xp_cpu_parallel_for(p->M * j.nchunks, 1, 1, reduce_chunks, &j);
         for (int64_t o = 0; o < p->M; o++) {
@@ -584,7 +583,6 @@ static xp_status reduce_run(red_plan *p) {
             for (int64_t c = 1; c < j.nchunks; c++) state_merge(p, s, &s[c]);
             state_store(p, s, o);
         }
-        free(j.parts);
         return XP_OK;
     }
     xp_cpu_parallel_for(p->M, p->N > 0 ? ceil_div(XP_GRAIN_CHEAP, p->N) : XP_GRAIN_CHEAP, 1, reduce_outputs, p);

@@ -186,7 +186,7 @@ static xp_status softmax(const xp_call *call, bool log, const char *name) {
     void *scratch = NULL;
     char *work = xp_tensor_base_ptr(out);
     if (out->meta.dtype != j.ct) {
-        scratch = xp_aligned_alloc((size_t)numel * xp_dtype_size(j.ct));
+        scratch = xp_cpu_scratch(XP_SCRATCH_SOFTMAX, (size_t)numel * xp_dtype_size(j.ct));
         if (!scratch) return xp_last_status();
         work = scratch;
     }
@@ -196,8 +196,7 @@ static xp_status softmax(const xp_call *call, bool log, const char *name) {
     } else {
         xp_status st = xp_cpu_copy_dense(work, j.ct, x);
         if (st != XP_OK) {
-            xp_aligned_free(scratch);
-            return st;
+                        return st;
         }
         j.src = work;
     }
@@ -206,8 +205,7 @@ static xp_status softmax(const xp_call *call, bool log, const char *name) {
     xp_cpu_parallel_for(tasks, (XP_GRAIN_HEAVY + per_task - 1) / per_task, 1, sm_range, &j);
     if (scratch) {
         xp_cpu_convert(out->meta.dtype, xp_tensor_base_ptr(out), j.ct, scratch, (int64_t)xp_dtype_size(j.ct), numel);
-        xp_aligned_free(scratch);
-    }
+            }
     return XP_OK;
 }
 

@@ -104,6 +104,14 @@ static long counting_stop(long *omp) {
         if (dladdr(malloc_callers[k], &info) && info.dli_fname && strstr(info.dli_fname, "libgomp")) in_omp++;
     }
     if (omp) *omp = in_omp;
+    /* XPT_PRINT_CALLERS=1 lists the allocating call sites (as file and
+     * offset, for addr2line) when a steady-state check fails */
+    if (getenv("XPT_PRINT_CALLERS"))
+        for (long k = 0; k < n && k < MAX_CALLERS; k++) {
+            Dl_info info;
+            if (dladdr(malloc_callers[k], &info))
+                fprintf(stderr, "caller %s %p\n", info.dli_fname, (void *)((char *)malloc_callers[k] - (char *)info.dli_fbase));
+        }
     return n - in_omp;
 }
 
@@ -697,6 +705,101 @@ START_TEST(steady_state_run_allocates_nothing) {
 }
 END_TEST
 
+/* Kernels with scratch memory (im2col, attention scores, normalization
+ * coefficients, chunked reductions) reuse it across runs: a steady-state run
+ * of a CNN + attention program allocates only its caller-owned outputs. */
+static xp_program *scratch_program(void) {
+    xp_program *p = xp_program_new("scratch");
+    ck_assert_ptr_nonnull(p);
+    int32_t w, img, q, v, conv, relu, pool, gap, att, ln, bnm, bnv, bn, sm, mean;
+    ok(xp_program_add_input(p, XP_IN_PARAMETER, "p_w", "conv.weight", XP_F32, 4, (xp_dim[]){8, 3, 3, 3}, &w));
+    ok(xp_program_add_input(p, XP_IN_BUFFER, "b_mean", "bn.mean", XP_F32, 1, (xp_dim[]){8}, &bnm));
+    ok(xp_program_add_input(p, XP_IN_BUFFER, "b_var", "bn.var", XP_F32, 1, (xp_dim[]){8}, &bnv));
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "img", NULL, XP_F32, 4, (xp_dim[]){2, 3, 16, 16}, &img));
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "q", NULL, XP_F32, 4, (xp_dim[]){2, 4, 32, 16}, &q));
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "v", NULL, XP_F32, 2, (xp_dim[]){2, 1 << 16}, &v));
+    xp_dim one2[2] = {1, 1}, k2[2] = {2, 2}, last[1] = {16}, d1[1] = {1};
+    ok(xp_graph_add_node(p->graph, XP_OP_conv2d,
+                         (xp_narg[]){xp_narg_value(img), xp_narg_value(w), xp_narg_none(), xp_narg_ints(2, one2),
+                                     xp_narg_ints(2, one2)},
+                         5, XP_NO_LOC, &conv));
+    ok(xp_graph_add_node(p->graph, XP_OP_batch_norm,
+                         (xp_narg[]){xp_narg_value(conv), xp_narg_none(), xp_narg_none(), xp_narg_value(bnm),
+                                     xp_narg_value(bnv)},
+                         5, XP_NO_LOC, &bn));
+    ok(xp_graph_add_node(p->graph, XP_OP_relu, (xp_narg[]){xp_narg_value(bn)}, 1, XP_NO_LOC, &relu));
+    ok(xp_graph_add_node(p->graph, XP_OP_max_pool2d, (xp_narg[]){xp_narg_value(relu), xp_narg_ints(2, k2)}, 2,
+                         XP_NO_LOC, &pool));
+    ok(xp_graph_add_node(p->graph, XP_OP_adaptive_avg_pool2d, (xp_narg[]){xp_narg_value(pool), xp_narg_ints(2, one2)},
+                         2, XP_NO_LOC, &gap));
+    ok(xp_graph_add_node(p->graph, XP_OP_scaled_dot_product_attention,
+                         (xp_narg[]){xp_narg_value(q), xp_narg_value(q), xp_narg_value(q)}, 3, XP_NO_LOC, &att));
+    ok(xp_graph_add_node(p->graph, XP_OP_layer_norm, (xp_narg[]){xp_narg_value(att), xp_narg_ints(1, last)}, 2,
+                         XP_NO_LOC, &ln));
+    ok(xp_graph_add_node(p->graph, XP_OP_softmax, (xp_narg[]){xp_narg_value(ln), xp_narg_int(-1)}, 2, XP_NO_LOC, &sm));
+    ok(xp_graph_add_node(p->graph, XP_OP_mean, (xp_narg[]){xp_narg_value(v), xp_narg_ints(1, d1)}, 2, XP_NO_LOC,
+                         &mean));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, gap, NULL));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, sm, NULL));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, mean, NULL));
+    ok(xp_program_verify(p));
+    return p;
+}
+
+START_TEST(steady_state_cnn_and_attention_allocate_only_outputs) {
+    xp_program *p = scratch_program();
+    uint64_t s = 5;
+    xp_tensor *w = xpt_random(&s, XP_F32, 4, (int64_t[]){8, 3, 3, 3}, -0.5, 0.5);
+    xp_tensor *bm = xpt_random(&s, XP_F32, 1, (int64_t[]){8}, -0.1, 0.1);
+    xp_tensor *bv = xpt_random(&s, XP_F32, 1, (int64_t[]){8}, 0.5, 1.5);
+    ok(xp_program_bind_tensor(p, "conv.weight", w));
+    ok(xp_program_bind_tensor(p, "bn.mean", bm));
+    ok(xp_program_bind_tensor(p, "bn.var", bv));
+    xp_tensor *img = xpt_random(&s, XP_F32, 4, (int64_t[]){2, 3, 16, 16}, -1, 1);
+    xp_tensor *q = xpt_random(&s, XP_F32, 4, (int64_t[]){2, 4, 32, 16}, -1, 1);
+    xp_tensor *v = xpt_random(&s, XP_F32, 2, (int64_t[]){2, 1 << 16}, -1, 1);
+    xp_tensor *in[3] = {img, q, v}, *out[3];
+    for (int i = 0; i < 2; i++) {
+        ok(xp_program_run(p, in, 3, out, 3));
+        for (int k = 0; k < 3; k++) xp_tensor_free(out[k]);
+    }
+    counting_start();
+    xp_tensor *probe = xp_tensor_new(XP_F32, 1, (int64_t[]){4});
+    long per_output = counting_stop(NULL);
+    xp_tensor_free(probe);
+
+    long in_omp = 0;
+    counting_start();
+    xp_status rs = xp_program_run(p, in, 3, out, 3);
+    long during_run = counting_stop(&in_omp);
+    ok(rs);
+    if (XPT_COUNT_MALLOC)
+        ck_assert_msg(during_run == 3 * per_output, "a steady-state run made %ld allocations, its 3 outputs need %ld",
+                      during_run, 3 * per_output);
+    /* and the results are still right: the eager ops on the same data */
+    xp_scope *sc = xp_scope_push();
+    xp_tensor *want_gap = xp_adaptive_avg_pool2d(
+        xp_max_pool2d(xp_relu(xp_batch_norm(xp_conv2d(img, w, NULL, 1, 1, 1, 1), NULL, NULL, bm, bv, 1e-5)), 2, 2, 0),
+        1, 1);
+    xp_tensor *want_sm = xp_softmax(
+        xp_layer_norm(xp_scaled_dot_product_attention(q, q, q, NULL, false), 1, (int64_t[]){16}, NULL, NULL, 1e-5), -1);
+    xp_tensor *want_mean = xp_mean_dims(v, 1, (int64_t[]){1}, false);
+    /* same kernels on the same data: identical results */
+    xpt_assert_close(out[0], want_gap, 0, 0);
+    xpt_assert_close(out[1], want_sm, 0, 0);
+    xpt_assert_close(out[2], want_mean, 0, 0);
+    xp_scope_pop(sc);
+    for (int k = 0; k < 3; k++) xp_tensor_free(out[k]);
+    xp_tensor_free(img);
+    xp_tensor_free(q);
+    xp_tensor_free(v);
+    xp_tensor_free(w);
+    xp_tensor_free(bm);
+    xp_tensor_free(bv);
+    xp_program_free(p);
+}
+END_TEST
+
 START_TEST(plan_reuses_dead_buffers) {
     tutorial_weights tw;
     xp_program *p = bound_tutorial(&tw);
@@ -885,6 +988,7 @@ static Suite *make_suite(void) {
 
     tc = tcase_create("plans");
     tcase_add_test(tc, steady_state_run_allocates_nothing);
+    tcase_add_test(tc, steady_state_cnn_and_attention_allocate_only_outputs);
     tcase_add_test(tc, plan_reuses_dead_buffers);
     tcase_add_test(tc, new_shapes_get_a_new_plan_and_old_ones_stay_cached);
     tcase_add_test(tc, view_keeps_its_base_alive);
