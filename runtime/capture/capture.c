@@ -22,6 +22,10 @@ xp_cap_ref *xp_cap_ref_get(const xp_capture *c, xp_cref r) {
 }
 
 xp_status xp_cap_new_base(xp_capture *c, int32_t value, xp_cref *out) {
+    return xp_cap_new_base_in(c, xp_cap_graph(c), xp_cap_region_id(c), value, out);
+}
+
+xp_status xp_cap_new_base_in(xp_capture *c, const xp_graph *g, uint32_t region, int32_t value, xp_cref *out) {
     if (c->nrefs == INT32_MAX) return xp_error(XP_ERR_OOM, "capture: too many tensor references");
     if (c->nrefs == c->nblocks * XP_CAP_BLOCK) {
         xp_cap_ref **blocks = xp_realloc(c->blocks, (size_t)(c->nblocks + 1) * sizeof *blocks);
@@ -33,12 +37,13 @@ xp_status xp_cap_new_base(xp_capture *c, int32_t value, xp_cref *out) {
     xp_cref id = c->nrefs++;
     xp_cap_ref *r = xp_cap_ref_get(c, id);
     *r = (xp_cap_ref){.value = value,
-                      .meta = c->p->graph->values[value].meta,
+                      .meta = g->values[value].meta,
                       .base = id,
                       .parent = XP_CREF_NONE,
                       .view_node = -1,
                       .placeholder = -1,
-                      .first_write = XP_NO_LOC};
+                      .first_write = XP_NO_LOC,
+                      .region = region};
     *out = id;
     return XP_OK;
 }
@@ -47,6 +52,13 @@ static xp_status check_session(const xp_capture *c, const char *fn) {
     if (!c) return xp_error(XP_ERR_INVALID_ARG, "%s: capture is NULL", fn);
     if (c->finished) return xp_error(XP_ERR_INVALID_ARG, "%s: the capture is already finished", fn);
     return XP_OK;
+}
+
+static xp_status check_top(const xp_capture *c, const char *fn) {
+    xp_status st = check_session(c, fn);
+    if (!st && c->nregions)
+        st = xp_error(XP_ERR_INVALID_ARG, "%s: a %s is still open", fn, c->regions[c->nregions - 1].is_map ? "map" : "cond");
+    return st;
 }
 
 /* ---- the session ---- */
@@ -64,6 +76,7 @@ xp_capture *xp_capture_new(xp_program *p) {
 
 void xp_capture_free(xp_capture *c) {
     if (!c) return;
+    xp_cap_regions_free(c);
     for (int b = 0; b < c->nblocks; b++) free(c->blocks[b]);
     free(c->blocks);
     free(c->inputs);
@@ -106,7 +119,7 @@ static xp_status add_input_ref(xp_capture *c, int32_t placeholder, xp_cref *out)
         c->cap_input_of = cap;
     }
     xp_cref id;
-    xp_status st = xp_cap_new_base(c, placeholder, &id);
+    xp_status st = xp_cap_new_base_in(c, c->p->graph, 0, placeholder, &id);
     if (st) return st;
     xp_cap_ref_get(c, id)->placeholder = placeholder;
     c->inputs[c->ninputs++] = id;
@@ -216,7 +229,7 @@ xp_status xp_capture_symint_input(xp_capture *c, const char *name, xp_dim sym) {
 /* ---- outputs ---- */
 
 xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field) {
-    xp_status st = check_session(c, "xp_capture_output");
+    xp_status st = check_top(c, "xp_capture_output");
     if (st) return st;
     if (field && !field[0]) return xp_error(XP_ERR_INVALID_ARG, "xp_capture_output: the field name is empty");
     int32_t value;
@@ -296,7 +309,7 @@ static xp_status check_read_only(const xp_capture *c) {
 }
 
 xp_status xp_capture_finish(xp_capture *c) {
-    xp_status st = check_session(c, "xp_capture_finish");
+    xp_status st = check_top(c, "xp_capture_finish");
     if (st) return st;
     xp_program *p = c->p;
     if (p->nsig_out > 0)

@@ -5,6 +5,7 @@
  *   record.c         xp_capture_op: checking a call and recording plain ops
  *   views.c          view references and their lazy re-derivation
  *   functionalize.c  in-place ops: the functional op and the write-back
+ *   region.c         cond branches and map bodies: subgraphs, lifting
  *
  * A reference is either a base (its value is whatever was last written to
  * it) or a view: the op node that first derived it from its parent
@@ -31,6 +32,7 @@ typedef struct xp_cap_ref {
     uint64_t version;     /* a base: how often it was written; a view: the base's version its value reflects */
     int32_t placeholder;  /* a base that is a program input: its placeholder value; else -1 */
     xp_srcloc first_write; /* a base: where it was first written (for messages) */
+    uint32_t region;      /* the region its value lives in: 0 for the program's graph (region.c) */
     bool written;
     bool strided;         /* a base: its value came back through a transpose or permute (see views.c) */
 } xp_cap_ref;
@@ -39,6 +41,25 @@ typedef struct xp_cap_output {
     int32_t value;
     char *field; /* NULL for a single returned tensor */
 } xp_cap_output;
+
+/* An open cond or map (region.c). Tensors of enclosing regions read inside
+ * it are lifted: ops[i] (a value of the enclosing graph) becomes input
+ * inner[b][i] of the subgraph (of branch b). */
+typedef struct xp_cap_region {
+    bool is_map;
+    uint32_t id;        /* the region id of the references made now */
+    uint32_t ids[2];    /* cond: each branch's id */
+    int branch;         /* cond: 0 true, 1 false */
+    xp_graph *graph;    /* the subgraph being recorded */
+    xp_graph *sub[2];   /* cond: the branches; map: [0] the body */
+    int32_t pred;       /* cond: the predicate in the enclosing graph */
+    int n_xs;           /* map: the mapped tensors in the enclosing graph */
+    int32_t *xs;
+    int nops, cap_ops;
+    int32_t *ops;       /* lifted values of the enclosing graph (map: the extras) */
+    int32_t *inner[2];
+    xp_srcloc loc;
+} xp_cap_region;
 
 struct xp_capture {
     xp_program *p;
@@ -55,16 +76,40 @@ struct xp_capture {
     xp_cref *chain; /* scratch: a stale view chain being re-derived */
     int cap_chain;
     bool finished;
+    xp_cap_region *regions; /* open regions, outermost first */
+    int nregions, cap_regions;
+    uint32_t next_region;   /* the last region id handed out */
 };
 
 /* ---- capture.c ---- */
 
 /* The reference `r`, or NULL when `r` is not one of `c`'s references. */
 xp_cap_ref *xp_cap_ref_get(const xp_capture *c, xp_cref r);
-/* A new base reference holding graph value `value`. */
+/* A new base reference holding value `value` of the current graph. */
 xp_status xp_cap_new_base(xp_capture *c, int32_t value, xp_cref *out);
+/* The same for value `value` of graph `g`, the graph of region `region`. */
+xp_status xp_cap_new_base_in(xp_capture *c, const xp_graph *g, uint32_t region, int32_t value, xp_cref *out);
 /* True for a reference that is a view of another. */
 static inline bool xp_cap_is_view(const xp_cap_ref *r) { return r->parent != XP_CREF_NONE; }
+
+/* ---- region.c ---- */
+
+/* The graph ops are recorded into now, and its region id. */
+xp_graph *xp_cap_graph(const xp_capture *c);
+uint32_t xp_cap_region_id(const xp_capture *c);
+/* The nesting depth (0: the program's graph) of a reference's region; an
+ * error for a reference whose region has ended. */
+xp_status xp_cap_ref_depth(const xp_capture *c, const xp_cap_ref *r, int *depth);
+/* The graph at nesting depth `depth`. */
+xp_graph *xp_cap_graph_at(const xp_capture *c, int depth);
+/* Value `v` of the graph at depth `from`, as seen from depth `to` (>= from):
+ * lifted into each region in between as an operand and subgraph input. */
+xp_status xp_cap_lift(xp_capture *c, int32_t v, int from, int to, int32_t *out);
+/* Refuses a write (by op `opname`) to reference `m` whose base lives
+ * outside the innermost open region. */
+xp_status xp_cap_check_region_write(xp_capture *c, const char *opname, xp_cref m);
+/* Frees the open regions. */
+void xp_cap_regions_free(xp_capture *c);
 
 /* ---- record.c ---- */
 
@@ -79,7 +124,8 @@ xp_status xp_cap_check_call(xp_capture *c, const xp_op_def *def, const xp_carg *
  * views carry `loc`. */
 xp_status xp_cap_node_args(xp_capture *c, const xp_carg *args, int nargs, xp_srcloc loc, xp_narg *out);
 void xp_cap_free_nargs(xp_narg *args, int nargs);
-/* Appends a node and returns its (single) output value. */
+/* Appends a node to the current graph and returns its (single) output value. */
+xp_status xp_cap_add_node_in(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc, int32_t *value);
 xp_status xp_cap_add_node(xp_capture *c, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
                           int32_t *value);
 

@@ -26,7 +26,10 @@
  * anything is recorded. */
 static xp_status check_chain(const xp_capture *c, const xp_op_def *def, xp_cref m) {
     for (const xp_cap_ref *r = xp_cap_ref_get(c, m); xp_cap_is_view(r); r = xp_cap_ref_get(c, r->parent)) {
-        xp_op_id op = c->p->graph->nodes[r->view_node].op;
+        int depth;
+        xp_status st = xp_cap_ref_depth(c, r, &depth);
+        if (st) return st;
+        xp_op_id op = xp_cap_graph_at(c, depth)->nodes[r->view_node].op;
         switch (op) {
         case XP_OP_slice:
         case XP_OP_select:
@@ -57,7 +60,8 @@ static xp_status check_chain(const xp_capture *c, const xp_op_def *def, xp_cref 
  * value `parent`: the parent's new value. */
 static xp_status unview(xp_capture *c, const xp_cap_ref *view, int32_t parent, int32_t src, xp_srcloc loc,
                         int32_t *out) {
-    const xp_node *n = &c->p->graph->nodes[view->view_node];
+    /* the whole chain lives in the current region (xp_cap_check_region_write) */
+    const xp_node *n = &xp_cap_graph(c)->nodes[view->view_node];
     xp_narg a[XP_MAX_OP_ARGS];
     switch (n->op) {
     case XP_OP_slice: /* slice(self, dim, start, end, step) */
@@ -107,7 +111,7 @@ static xp_status write_back(xp_capture *c, xp_cref m, int32_t r, xp_srcloc loc) 
     bool permuted = false;
     while (xp_cap_is_view(xp_cap_ref_get(c, k))) {
         const xp_cap_ref *view = xp_cap_ref_get(c, k);
-        xp_op_id op = c->p->graph->nodes[view->view_node].op;
+        xp_op_id op = xp_cap_graph(c)->nodes[view->view_node].op;
         permuted |= op == XP_OP_t || op == XP_OP_transpose || op == XP_OP_permute;
         int32_t parent;
         xp_status st = xp_cap_resolve(c, view->parent, loc, &parent);
@@ -139,7 +143,8 @@ xp_status xp_cap_functionalize(xp_capture *c, const xp_op_def *def, const xp_car
     if (nargs < 1 || args[0].kind != XP_ARG_TENSOR)
         return xp_error(XP_ERR_INVALID_ARG, "%s: argument 0 must be the tensor to write", def->name);
     xp_cref m = args[0].t;
-    xp_status st = check_chain(c, def, m);
+    xp_status st = xp_cap_check_region_write(c, def->name, m);
+    if (!st) st = check_chain(c, def, m);
     if (st) return st;
 
     xp_narg nodeargs[XP_MAX_OP_ARGS];
@@ -150,7 +155,7 @@ xp_status xp_cap_functionalize(xp_capture *c, const xp_op_def *def, const xp_car
     if (st) return st;
 
     xp_dtype dt = xp_cap_ref_get(c, m)->meta.dtype;
-    if (c->p->graph->values[r].meta.dtype != dt) {
+    if (xp_cap_graph(c)->values[r].meta.dtype != dt) {
         xp_narg cast[2] = {xp_narg_value(r), xp_narg_dtype(dt)};
         if ((st = xp_cap_add_node(c, XP_OP_to, cast, 2, loc, &r))) return st;
     }

@@ -156,12 +156,16 @@ xp_status xp_cap_node_args(xp_capture *c, const xp_carg *args, int nargs, xp_src
     return st;
 }
 
-xp_status xp_cap_add_node(xp_capture *c, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
-                          int32_t *value) {
+xp_status xp_cap_add_node_in(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc, int32_t *value) {
     int32_t outs[XP_MAX_OP_RETS];
-    xp_status st = xp_graph_add_node(c->p->graph, op, args, nargs, loc, outs);
+    xp_status st = xp_graph_add_node(g, op, args, nargs, loc, outs);
     if (!st) *value = outs[0];
     return st;
+}
+
+xp_status xp_cap_add_node(xp_capture *c, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
+                          int32_t *value) {
+    return xp_cap_add_node_in(xp_cap_graph(c), op, args, nargs, loc, value);
 }
 
 xp_status xp_capture_op(xp_capture *c, xp_op_id op, const xp_carg *args, int nargs, xp_srcloc loc, xp_cref *out) {
@@ -187,6 +191,6 @@ xp_status xp_capture_op(xp_capture *c, xp_op_id op, const xp_carg *args, int nar
     st = xp_cap_add_node(c, node_op, nodeargs, nargs, loc, &value);
     xp_cap_free_nargs(nodeargs, nargs);
     if (st) return st;
-    if (def->flags & XP_OP_VIEW) return xp_cap_new_view(c, args[0].t, c->p->graph->nnodes - 1, value, out);
+    if (def->flags & XP_OP_VIEW) return xp_cap_new_view(c, args[0].t, xp_cap_graph(c)->nnodes - 1, value, out);
     return xp_cap_new_base(c, value, out);
 }

@@ -49,16 +49,24 @@ static bool is_stale(const xp_capture *c, const xp_cap_ref *r) {
 /* Re-derives view `id` from its parent's (current) value. */
 static xp_status replay(xp_capture *c, xp_cref id, xp_srcloc loc) {
     xp_cap_ref *r = xp_cap_ref_get(c, id);
-    const xp_node *n = &c->p->graph->nodes[r->view_node];
+    const xp_cap_ref *parent = xp_cap_ref_get(c, r->parent);
+    int depth, pdepth;
+    xp_status st = xp_cap_ref_depth(c, r, &depth);
+    if (!st) st = xp_cap_ref_depth(c, parent, &pdepth);
+    int32_t pv;
+    if (!st) st = xp_cap_lift(c, parent->value, pdepth, depth, &pv);
+    if (st) return st;
+    xp_graph *g = xp_cap_graph_at(c, depth);
+    const xp_node *n = &g->nodes[r->view_node];
     xp_op_id op = xp_cap_view_op(c, n->op, r->parent);
     int nargs = n->nargs;
     /* the node's own arguments (shallow: the builder copies lists), with the
      * parent's current value for `self` */
     xp_narg args[XP_MAX_OP_ARGS];
     memcpy(args, n->args, (size_t)nargs * sizeof *args);
-    args[0] = xp_narg_value(xp_cap_ref_get(c, r->parent)->value);
+    args[0] = xp_narg_value(pv);
     int32_t v;
-    xp_status st = xp_cap_add_node(c, op, args, nargs, loc, &v);
+    st = xp_cap_add_node_in(g, op, args, nargs, loc, &v);
     if (st) return st;
     r->value = v;
     r->version = xp_cap_ref_get(c, r->base)->version;
@@ -68,6 +76,9 @@ static xp_status replay(xp_capture *c, xp_cref id, xp_srcloc loc) {
 xp_status xp_cap_resolve(xp_capture *c, xp_cref id, xp_srcloc loc, int32_t *value) {
     xp_cap_ref *r = xp_cap_ref_get(c, id);
     if (!r) return xp_error(XP_ERR_INVALID_ARG, "%d is not a tensor reference of this capture", (int)id);
+    int depth;
+    xp_status st = xp_cap_ref_depth(c, r, &depth);
+    if (st) return st;
     int n = 0;
     for (xp_cref k = id; is_stale(c, xp_cap_ref_get(c, k)); k = xp_cap_ref_get(c, k)->parent) {
         if (n == c->cap_chain) {
@@ -80,9 +91,8 @@ xp_status xp_cap_resolve(xp_capture *c, xp_cref id, xp_srcloc loc, int32_t *valu
         c->chain[n++] = k;
     }
     for (int i = n - 1; i >= 0; i--) {
-        xp_status st = replay(c, c->chain[i], loc);
-        if (st) return st;
+        if ((st = replay(c, c->chain[i], loc))) return st;
     }
-    *value = r->value;
-    return XP_OK;
+    /* a value of an enclosing graph is read through the regions' inputs */
+    return xp_cap_lift(c, r->value, depth, c->nregions, value);
 }

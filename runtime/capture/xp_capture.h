@@ -91,4 +91,36 @@ xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field);
  * does: parameters, buffers, constants, then user inputs as declared. */
 xp_status xp_capture_finish(xp_capture *c);
 
+/* ---- structured control flow: cond and map (issue 5) ----
+ *
+ * Between a *_begin and its *_end, op calls are recorded into a subgraph.
+ * A tensor created outside the region and read inside it becomes an
+ * operand of the cond/map node automatically (lifted into a subgraph
+ * input), as torch.cond does with closed-over tensors. Regions nest.
+ * Inside a region, mutating a tensor from outside it (an input, a buffer,
+ * or any outer value) is an error naming the tensor; views of outer
+ * tensors are fine. On any error the caller calls xp_capture_region_abort
+ * to discard the open region(s). */
+
+/* cond: `pred` is a one-element bool tensor (for a condition on sizes, make
+ * it with the sym_eq / sym_le / sym_lt ops). Ops go to the true branch
+ * until xp_capture_cond_else, then to the false branch. */
+xp_status xp_capture_cond_begin(xp_capture *c, xp_cref pred, xp_srcloc loc);
+xp_status xp_capture_cond_else(xp_capture *c);
+/* Ends the cond: both branches return n tensors of equal dtype and
+ * (symbolically equal) shape; outs receive the cond node's outputs. The
+ * error names the first output that differs and how. */
+xp_status xp_capture_cond_end(xp_capture *c, int n, const xp_cref *true_outs, const xp_cref *false_outs,
+                              xp_cref *outs);
+
+/* map over the leading dim of each of xs (all the same size, maybe
+ * symbolic): slices[i] receive references to slice i of xs[i] inside the
+ * body. */
+xp_status xp_capture_map_begin(xp_capture *c, int n_xs, const xp_cref *xs, xp_srcloc loc, xp_cref *slices);
+/* Ends the map: outs[i] stacks body_outs[i] over the mapped dim. */
+xp_status xp_capture_map_end(xp_capture *c, int n, const xp_cref *body_outs, xp_cref *outs);
+
+/* Discards every open region (after an error). */
+void xp_capture_region_abort(xp_capture *c);
+
 #endif /* XP_CAPTURE_H */

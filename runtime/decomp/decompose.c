@@ -164,6 +164,19 @@ static xp_status replay_cond(const pass *ps, const xp_node *n, const xp_narg *ar
                                    outs);
 }
 
+static xp_status replay_map(const pass *ps, const xp_node *n, const xp_narg *args, xp_graph *dg, xp_srcloc loc,
+                            const char *const *names, int32_t *outs, int depth) {
+    xp_graph *body = xp_graph_new_sub(ps->dst);
+    xp_status st = body ? replay_graph(ps, n->sub[0], body, depth + 1) : XP_ERR_OOM;
+    if (st != XP_OK) {
+        xp_graph_free(body);
+        return st;
+    }
+    /* takes the body, also when it fails */
+    return xp_graph_add_map_named(dg, args[0].vl.n, args[0].vl.v, args[1].vl.n, args[1].vl.v, body, loc, names,
+                                  n->nouts, outs);
+}
+
 static xp_status replay_decomposed(const pass *ps, const xp_graph *sg, const xp_node *n, const xp_narg *args,
                                    xp_graph *dg, xp_srcloc loc, const bool *is_output, int32_t *outs) {
     const xp_op_def *def = xp_op_get(n->op);
@@ -210,6 +223,8 @@ static xp_status replay_node(const pass *ps, const xp_graph *sg, const xp_node *
     if (st == XP_OK) {
         if (n->op == XP_OP_cond)
             st = replay_cond(ps, n, args, dg, loc, names, outs, depth);
+        else if (n->op == XP_OP_map)
+            st = replay_map(ps, n, args, dg, loc, names, outs, depth);
         else if (ps->want[n->op])
             st = replay_decomposed(ps, sg, n, args, dg, loc, is_output, outs);
         else

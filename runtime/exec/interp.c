@@ -81,13 +81,54 @@ static xp_status run_cond(const xp_program *p, xp_gplan *gp, xp_nplan *np) {
     return st;
 }
 
+/* Points header `h` at slice i of `t` along dim 0. */
+static void slice_view(xp_tensor *h, const xp_tensor *t, int64_t i) {
+    xp_tensor_set_view(h, t, t->meta.ndim - 1, t->meta.shape + 1, t->strides + 1, t->offset + i * t->strides[0]);
+}
+
+/* map: the body once per slice of xs (views), writing slice i of every
+ * output; the extras are passed as they are. */
+static xp_status run_map(const xp_program *p, xp_gplan *gp, xp_nplan *np) {
+    const xp_node *n = np->node;
+    const xp_narg *xs = &n->args[0], *extras = &n->args[1];
+    xp_gplan *body = np->sub[0];
+    int nx = xs->vl.n;
+    int64_t len = gp->vals[xs->vl.v[0]]->meta.shape[0];
+    for (int j = 0; j < nx; j++) {
+        const xp_tensor *x = gp->vals[xs->vl.v[j]];
+        if (x->meta.ndim < 1 || x->meta.shape[0] != len)
+            return xp_error(XP_ERR_SHAPE, "node %s: xs %d has leading size %" PRId64 ", xs 0 has %" PRId64, n->name, j,
+                            x->meta.ndim ? x->meta.shape[0] : 0, len);
+    }
+    for (int j = 0; j < extras->vl.n; j++) body->vals[body->g->inputs[nx + j]] = gp->vals[extras->vl.v[j]];
+    xp_status st = XP_OK;
+    for (int64_t i = 0; i < len && st == XP_OK; i++) {
+        for (int j = 0; j < nx; j++) {
+            slice_view(&np->slices[j], gp->vals[xs->vl.v[j]], i);
+            body->vals[body->g->inputs[j]] = &np->slices[j];
+        }
+        st = run_graph(p, body);
+        for (int o = 0; st == XP_OK && o < n->nouts; o++) {
+            xp_tensor *dst = &np->slices[nx + o];
+            slice_view(dst, np->outs[o], i);
+            st = xp_tensor_copy_into(dst, body->vals[body->g->outputs[o]]);
+        }
+        if (st != XP_OK) xp_error_prefix("body, slice %" PRId64, i);
+    }
+    for (int j = 0; j < nx + n->nouts; j++) { /* drop the views' storage references */
+        xp_storage_release(np->slices[j].storage);
+        np->slices[j].storage = NULL;
+    }
+    return st;
+}
+
 static xp_status run_graph(const xp_program *p, xp_gplan *gp) {
     for (int i = 0; i < gp->g->nnodes; i++) {
         xp_nplan *np = &gp->nodes[i];
         patch_args(gp, np);
         xp_status st;
         if (!np->kernel) {
-            st = run_cond(p, gp, np);
+            st = np->node->op == XP_OP_map ? run_map(p, gp, np) : run_cond(p, gp, np);
         } else {
             bool view = np->op->flags & XP_OP_VIEW;
             xp_meta want[4];

@@ -305,7 +305,23 @@ static xp_status build_node(build_ctx *b, xp_gplan *gp, int i) {
     if (op->flags & XP_OP_MUTABLE)
         return xp_error(XP_ERR_UNSUPPORTED, "node %s: in-place op '%s' in an exported graph; graphs are functional (use '%s')",
                         n->name, op->name, op->functional >= 0 ? xp_op_get(op->functional)->name : "its functional form");
-    if (op->flags & XP_OP_CONTROL) {
+    if (n->op == XP_OP_map) {
+        /* the body is planned like a branch, in the region after ours; the
+         * slices of xs and of the outputs are views set per iteration */
+        if (n->nsub != 1 || n->nargs != 2 || n->args[0].kind != XP_ARG_TENSOR_LIST ||
+            n->args[1].kind != XP_ARG_TENSOR_LIST)
+            return xp_error(XP_ERR_FORMAT, "node %s: malformed control-flow node '%s'", n->name, op->name);
+        xp_status st = build_gplan(b, n->sub[0], &np->sub[0]);
+        if (st != XP_OK) return xp_error_prefix("node %s (body)", n->name);
+        const xp_graph *sg = n->sub[0];
+        int nslices = n->args[0].vl.n + n->nouts;
+        if (sg->ninputs != n->args[0].vl.n + n->args[1].vl.n || sg->noutputs != n->nouts)
+            return xp_error(XP_ERR_FORMAT, "node %s: the body takes %d inputs and returns %d outputs, but the node has %d operands and %d outputs",
+                            n->name, sg->ninputs, sg->noutputs, n->args[0].vl.n + n->args[1].vl.n, n->nouts);
+        np->slices = pool_alloc(b->pool, sizeof(xp_tensor), (size_t)nslices);
+        if (!np->slices) return XP_ERR_OOM;
+        memset(np->slices, 0, (size_t)nslices * sizeof(xp_tensor));
+    } else if (op->flags & XP_OP_CONTROL) {
         if (n->op != XP_OP_cond || n->nsub != 2 || n->nargs != 2 || n->args[0].kind != XP_ARG_TENSOR ||
             n->args[1].kind != XP_ARG_TENSOR_LIST)
             return xp_error(XP_ERR_FORMAT, "node %s: malformed control-flow node '%s'", n->name, op->name);

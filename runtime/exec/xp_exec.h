@@ -115,7 +115,8 @@ typedef struct xp_nplan {
     xp_kernel_fn kernel;     /* NULL for control ops (cond) */
     xp_arg *args;            /* node->nargs entries */
     xp_tensor **outs;        /* node->nouts headers */
-    struct xp_gplan *sub[2]; /* cond: the true and false branch */
+    struct xp_gplan *sub[2]; /* cond: the true and false branch; map: [0] the body */
+    xp_tensor *slices;       /* map: headers for one slice of each xs, then of each output */
 } xp_nplan;
 
 /* One graph (the program's, or a cond branch) under one plan. */

@@ -625,6 +625,21 @@ static xp_status r_node(reader *r, xp_graph *g, xp_strmap *names, json_t *j, con
     int32_t outs[MAX_NODE_OUTS];
     if (st) {
         /* reported above */
+    } else if (def->id == XP_OP_map) {
+        xp_graph *body = NULL;
+        if (nargs != 2 || io.args[0].kind != XP_ARG_TENSOR_LIST || io.args[1].kind != XP_ARG_TENSOR_LIST)
+            st = bad(path, "map takes [{\"tensors\": [xs]}, {\"tensors\": [extras]}]");
+        else if (nsub != 1)
+            st = bad(path, "map has one body subgraph, not %zu subgraphs", nsub);
+        if (!st) {
+            path_join(sub, "%s.subgraphs[0]", path);
+            st = r_subgraph(r, json_array_get(subs, 0), sub, depth + 1, &body);
+        }
+        if (!st) {
+            st = xp_graph_add_map_named(g, io.args[0].vl.n, io.args[0].vl.v, io.args[1].vl.n, io.args[1].vl.v, body,
+                                        loc, io.names, io.nouts, outs);
+            if (st) st = rewrap(st, path);
+        }
     } else if (def->flags & XP_OP_CONTROL) {
         xp_graph *br[2] = {NULL, NULL};
         if (def->id != XP_OP_cond)

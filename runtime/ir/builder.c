@@ -958,3 +958,122 @@ xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t valu
     index_new_output(p);
     return XP_OK;
 }
+
+/* ---- map (torch's map / scan without carry) ---- */
+
+xp_status xp_ir_check_map(const xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                          const xp_graph *body, xp_meta *out_metas, int *nouts) {
+    const xp_symctx *ctx = g->prog->syms;
+    char ref[XP_MAX_NAME + 16], a[128], b[128];
+    xp_status st;
+    if (n_xs < 1 || !xs) return xp_error(XP_ERR_INVALID_ARG, "maps over no tensor");
+    if (n_extras < 0 || (n_extras > 0 && !extras)) return xp_error(XP_ERR_INVALID_ARG, "malformed extras list");
+    xp_dim lead = 0;
+    for (int i = 0; i < n_xs; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "xs %d", i);
+        if ((st = check_value(g, xs[i], NULL, what))) return st;
+        const xp_meta *m = &g->values[xs[i]].meta;
+        value_ref(g, xs[i], ref, sizeof ref);
+        if (m->ndim < 1) return xp_error(XP_ERR_SHAPE, "xs %d (%s) is 0-d; map needs a leading dim", i, ref);
+        if (i == 0) {
+            lead = m->shape[0];
+        } else if (m->shape[0] != lead && xp_dim_eq(ctx, m->shape[0], lead) != XP_YES) {
+            xp_meta_format(g->prog, m, a, sizeof a);
+            xp_meta_format(g->prog, &g->values[xs[0]].meta, b, sizeof b);
+            return xp_error(XP_ERR_SHAPE, "xs %d (%s) is %s but xs 0 is %s: the leading sizes must be equal", i, ref,
+                            a, b);
+        }
+    }
+    for (int i = 0; i < n_extras; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "extra %d", i);
+        if ((st = check_value(g, extras[i], NULL, what))) return st;
+    }
+    if (!body) return xp_error(XP_ERR_INVALID_ARG, "the body is NULL");
+    if (body->prog != g->prog || body == g || body == g->prog->graph)
+        return xp_error(XP_ERR_INVALID_ARG, "the body is not a subgraph of this program");
+    if (body->ninputs != n_xs + n_extras)
+        return xp_error(XP_ERR_INVALID_ARG, "the body takes %d inputs but there are %d xs and %d extras", body->ninputs,
+                        n_xs, n_extras);
+    for (int i = 0; i < body->ninputs; i++) {
+        int32_t in = body->inputs[i];
+        if (in < 0 || in >= body->nvalues || body->values[in].kind != XP_VAL_TENSOR)
+            return xp_error(XP_ERR_INVALID_ARG, "the body's input %d is not a tensor value", i);
+        xp_meta want = g->values[i < n_xs ? xs[i] : extras[i - n_xs]].meta;
+        if (i < n_xs) { /* one slice along dim 0 */
+            for (int d = 1; d < want.ndim; d++) want.shape[d - 1] = want.shape[d];
+            want.ndim--;
+        }
+        if (!xp_ir_meta_equal(ctx, &body->values[in].meta, &want)) {
+            xp_meta_format(g->prog, &body->values[in].meta, a, sizeof a);
+            xp_meta_format(g->prog, &want, b, sizeof b);
+            return xp_error(XP_ERR_SHAPE, "the body's input %d (%s) is %s but %s %d is %s%s", i,
+                            body->values[in].name, a, i < n_xs ? "xs" : "extra", i < n_xs ? i : i - n_xs, b,
+                            i < n_xs ? " (one slice)" : "");
+        }
+    }
+    if (body->noutputs < 1) return xp_error(XP_ERR_INVALID_ARG, "the body returns no tensor");
+    if (body->noutputs > 64) return xp_error(XP_ERR_UNSUPPORTED, "the body returns %d tensors (at most 64)", body->noutputs);
+    for (int i = 0; i < body->noutputs; i++) {
+        int32_t o = body->outputs[i];
+        if (o < 0 || o >= body->nvalues || body->values[o].kind != XP_VAL_TENSOR)
+            return xp_error(XP_ERR_INVALID_ARG, "the body's output %d is not a tensor value", i);
+        const xp_meta *m = &body->values[o].meta;
+        if (m->ndim + 1 > XP_MAX_DIMS)
+            return xp_error(XP_ERR_UNSUPPORTED, "the body's output %d has rank %d; stacked it exceeds %d dims", i,
+                            m->ndim, XP_MAX_DIMS);
+        if (out_metas) {
+            xp_meta r = {.dtype = m->dtype, .ndim = m->ndim + 1};
+            r.shape[0] = lead;
+            for (int d = 0; d < m->ndim; d++) r.shape[d + 1] = m->shape[d];
+            out_metas[i] = r;
+        }
+    }
+    if (nouts) *nouts = body->noutputs;
+    return XP_OK;
+}
+
+xp_status xp_graph_add_map_named(xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                                 xp_graph *body, xp_srcloc loc, const char *const *names, int nnames,
+                                 int32_t *out_values) {
+    xp_status st = XP_OK;
+    xp_narg *args = NULL;
+    xp_meta metas[64];
+    int nouts = 0;
+    if (!g || !g->prog)
+        st = xp_error(XP_ERR_INVALID_ARG, "xp_graph_add_map: graph is NULL");
+    else if ((st = xp_ir_check_map(g, n_xs, xs, n_extras, extras, body, metas, &nouts)))
+        xp_error_prefix("map");
+    else if (names && nnames != nouts)
+        st = xp_error(XP_ERR_INVALID_ARG, "map: has %d outputs, %d named", nouts, nnames);
+    if (!st) {
+        args = xp_calloc(2, sizeof *args);
+        int32_t *a0 = args ? xp_calloc((size_t)n_xs + 1, sizeof *a0) : NULL;
+        int32_t *a1 = a0 ? xp_calloc((size_t)n_extras + 1, sizeof *a1) : NULL;
+        if (!a1) {
+            free(a0);
+            free(args);
+            args = NULL;
+            st = XP_ERR_OOM;
+        } else {
+            memcpy(a0, xs, (size_t)n_xs * sizeof *a0);
+            if (n_extras) memcpy(a1, extras, (size_t)n_extras * sizeof *a1);
+            args[0] = xp_narg_values(n_xs, a0);
+            args[1] = xp_narg_values(n_extras, a1);
+        }
+    }
+    if (!st) {
+        xp_graph *subs[1] = {body};
+        st = commit_node(g, XP_OP_map, "map", args, 2, loc, subs, 1, metas, nouts, names, out_values);
+        if (!st) return XP_OK;
+        nargs_free(args, 2);
+    }
+    if (body && g && body->prog == g->prog && body != g && body != g->prog->graph) xp_graph_free(body);
+    return st;
+}
+
+xp_status xp_graph_add_map(xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                           xp_graph *body, xp_srcloc loc, int32_t *out_values) {
+    return xp_graph_add_map_named(g, n_xs, xs, n_extras, extras, body, loc, NULL, 0, out_values);
+}

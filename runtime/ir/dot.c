@@ -83,7 +83,9 @@ static void dot_graph(const xp_program *p, const xp_graph *g, FILE *f, int gid, 
             const xp_graph *sub = n->sub[k];
             if (!sub) continue;
             int sid = (*next_gid)++;
-            const char *which = n->op == XP_OP_cond && n->nsub == 2 ? (k ? "false_branch" : "true_branch") : "subgraph";
+            const char *which = n->op == XP_OP_cond && n->nsub == 2 ? (k ? "false_branch" : "true_branch")
+                                : n->op == XP_OP_map && n->nsub == 1 ? "body"
+                                                                   : "subgraph";
             fprintf(f, "  subgraph cluster_g%d {\n  label=\"", sid);
             put_escaped(f, n->name ? n->name : "?");
             fprintf(f, ": %s\";\n  style=dashed;\n", which);

@@ -55,6 +55,14 @@ int xp_ir_op_nouts(xp_op_id op);
  * caller prefixes it). */
 xp_status xp_ir_check_cond(const xp_graph *g, int32_t pred, int n_operands, const int32_t *operands, const xp_graph *tb,
                            const xp_graph *fb);
+/* map: xs share their (maybe symbolic) leading size; the body takes one
+ * slice of each xs, then the extras. out_metas (may be NULL) receive the
+ * node's outputs: the body's outputs with the leading size prepended. */
+xp_status xp_ir_check_map(const xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                          const xp_graph *body, xp_meta *out_metas, int *nouts);
+xp_status xp_graph_add_map_named(xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                                 xp_graph *body, xp_srcloc loc, const char *const *names, int nnames,
+                                 int32_t *out_values);
 /* Where the targets of the first `nin` signature inputs and `nout` outputs
  * are, so that checking a new entry against the earlier ones takes
  * constant time instead of a scan (a 4096-layer model has 8192 weights).

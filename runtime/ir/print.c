@@ -330,6 +330,8 @@ static void print_graph(const xp_program *p, const xp_graph *g, FILE *f, int ind
             char sub_head[32];
             if (node->op == XP_OP_cond && node->nsub == 2)
                 snprintf(sub_head, sizeof sub_head, "%s", k ? "false_branch" : "true_branch");
+            else if (node->op == XP_OP_map && node->nsub == 1)
+                snprintf(sub_head, sizeof sub_head, "body");
             else
                 snprintf(sub_head, sizeof sub_head, "subgraph_%d", k);
             if (!node->sub[k]) continue;

@@ -91,6 +91,43 @@ static xp_status verify_cond(vstate *vs, const xp_graph *g, const xp_node *n, co
     return XP_OK;
 }
 
+static xp_status verify_map(vstate *vs, const xp_graph *g, const xp_node *n, const bool *defined, int depth,
+                            bool *in_branch) {
+    const xp_program *p = vs->p;
+    if (n->nargs != 2 || n->args[0].kind != XP_ARG_TENSOR_LIST || n->args[1].kind != XP_ARG_TENSOR_LIST)
+        return xp_error(XP_ERR_INVALID_ARG, "map takes (Tensor[] xs, Tensor[] extras)");
+    if (n->nsub != 1 || !n->sub) return xp_error(XP_ERR_INVALID_ARG, "map has %d subgraphs, not 1", n->nsub);
+    xp_arg a[2];
+    xp_meta **lists[XP_MAX_OP_ARGS];
+    xp_status st = xp_ir_args_to_xp(g, xp_op_get(XP_OP_map), n->args, 2, defined, a, lists);
+    xp_ir_free_arg_lists(lists);
+    if (st) return st;
+    xp_meta metas[64];
+    int nouts = 0;
+    st = xp_ir_check_map(g, n->args[0].vl.n, n->args[0].vl.v, n->args[1].vl.n, n->args[1].vl.v, n->sub[0], metas,
+                         &nouts);
+    if (st) return st;
+    char label[512], where[600];
+    xp_ir_node_label(p, n, label, sizeof label);
+    snprintf(where, sizeof where, "body of %s", label);
+    if ((st = verify_graph(vs, n->sub[0], where, depth + 1))) {
+        *in_branch = true;
+        return st;
+    }
+    if (n->nouts != nouts) return xp_error(XP_ERR_INVALID_ARG, "has %d outputs but its body returns %d", n->nouts, nouts);
+    for (int k = 0; k < n->nouts; k++) {
+        int32_t id = n->outs[k];
+        if (id < 0 || id >= g->nvalues) continue; /* reported by the caller */
+        if (!xp_ir_meta_equal(p->syms, &g->values[id].meta, &metas[k])) {
+            char a1[128], b1[128];
+            xp_meta_format(p, &g->values[id].meta, a1, sizeof a1);
+            xp_meta_format(p, &metas[k], b1, sizeof b1);
+            return xp_error(XP_ERR_SHAPE, "output %d is %s but the stacked body outputs are %s", k, a1, b1);
+        }
+    }
+    return XP_OK;
+}
+
 static xp_status verify_op_node(const xp_program *p, const xp_graph *g, const xp_node *n, const xp_op_def *def,
                                 const bool *defined) {
     const xp_schema *s = def->schema;
@@ -229,7 +266,9 @@ static xp_status verify_graph_body(vstate *vs, const xp_graph *g, bool top, int 
             return fail_node(p, n);
         }
         bool in_branch = false;
-        if (def->flags & XP_OP_CONTROL)
+        if (n->op == XP_OP_map)
+            st = verify_map(vs, g, n, defined, depth, &in_branch);
+        else if (def->flags & XP_OP_CONTROL)
             st = verify_cond(vs, g, n, defined, depth, &in_branch);
         else
             st = verify_op_node(p, g, n, def, defined);

@@ -201,6 +201,14 @@ xp_status xp_graph_add_cond(xp_graph *g, int32_t pred, int n_operands, const int
                             xp_graph *true_branch, xp_graph *false_branch, xp_srcloc loc,
                             int32_t *out_values);
 
+/* Appends a map node (torch's map): `body` takes one slice along dim 0 of
+ * each of xs (which share their leading size, maybe symbolic), then the
+ * extras (loop-invariant); the node's outputs are the body's outputs
+ * stacked along a new leading dim of that size. Takes ownership of `body`
+ * as xp_graph_add_cond does. */
+xp_status xp_graph_add_map(xp_graph *g, int n_xs, const int32_t *xs, int n_extras, const int32_t *extras,
+                           xp_graph *body, xp_srcloc loc, int32_t *out_values);
+
 void xp_graph_free(xp_graph *g);
 
 /* ---- checking and printing ---- */
