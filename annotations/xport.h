@@ -104,6 +104,19 @@ double xp_item_f64(xp_tensor *t);
 int64_t xp_item_i64(xp_tensor *t);
 bool xp_item_bool(xp_tensor *t);
 
+/* A tensor's weight name (access path, "lin.weight"): xp_export_trace
+ * makes a named tensor that a traced function reads a PARAMETER input with
+ * that target (a BUFFER when marked, or when the function writes to it).
+ * Tensors from xp_safetensors_get carry their name in the file; a loader of
+ * its own names its tensors with xp_tensor_set_name. The name is copied;
+ * NULL removes it. Eager ops ignore names; views and results are unnamed. */
+xp_status xp_tensor_set_name(xp_tensor *t, const char *name);
+const char *xp_tensor_name(const xp_tensor *t); /* NULL when unnamed */
+/* Marks a named tensor as non-trainable state (torch's register_buffer):
+ * traced, it becomes a BUFFER input, and writes to it BUFFER_MUTATIONs. */
+xp_status xp_tensor_mark_buffer(xp_tensor *t);
+bool xp_tensor_is_buffer(const xp_tensor *t);
+
 /* ---- arena scopes for eager intermediates ------------------------------ */
 
 typedef struct xp_scope xp_scope;
@@ -245,6 +258,16 @@ xp_tensor *xp_empty(xp_dtype dt, int n, const int64_t *shape);
 xp_tensor *xp_empty_like(xp_tensor *x);
 xp_tensor *xp_arange(xp_dtype dt, int64_t start, int64_t end, int64_t step);
 
+/* ---- control flow as functions (DESIGN §5; torch.cond / torch.map) -------
+ * Eagerly these just run: xp_cond reads pred (a one-element bool tensor)
+ * and calls one branch; xp_map calls fn on each slice of xs along dim 0 and
+ * stacks the results. The Clang plugin captures calls whose functions are
+ * defined in the translation unit as one cond / map node. */
+typedef xp_tensor *(*xp_branch_fn)(int n, xp_tensor *const *operands);
+typedef xp_tensor *(*xp_map_fn)(xp_tensor *slice, int n, xp_tensor *const *extras);
+xp_tensor *xp_cond(xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn, int n, xp_tensor *const *operands);
+xp_tensor *xp_map(xp_map_fn fn, xp_tensor *xs, int n, xp_tensor *const *extras);
+
 /* ---- exported programs (DESIGN §5) ------------------------------------- */
 
 typedef struct xp_program xp_program;
@@ -326,6 +349,45 @@ xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, 
 /* "cpu" (default) or "cuda"; an unavailable backend is an error. */
 xp_status xp_program_set_backend(xp_program *p, const char *backend);
 
+/* ---- non-strict export: tracing at run time (DESIGN §5) --------------- */
+
+/* The traced function: inputs are the spec's `input`s, in spec order. */
+typedef xp_tensor *(*xp_trace_fn)(void *user_data, xp_tensor *const *inputs);
+
+/* Builds an exported program (named "forward") by calling fn once on
+ * shape-only tensors made from `spec` ("dim(batch, min=1, max=1024);
+ * input(x, f32[batch, 100])", the pragma grammar of DESIGN §2; a dim
+ * without min/max is [0, 2^61 - 1], as with the plugin). Every op called
+ * while fn runs is recorded, whatever its tensors (torch's non-strict
+ * mode: the function runs as plain C, its non-tensor values are
+ * constants). A concrete tensor reaching an op is a weight: a named one
+ * (xp_tensor_set_name) a PARAMETER with its name as target (a BUFFER when
+ * marked with xp_tensor_mark_buffer or written in place by fn), an unnamed
+ * one a CONSTANT "lifted_tensor_N". Every weight's current data is bound
+ * to the program (copied), so it runs as it is; xp_program_bind_weights
+ * replaces them. fn's result is the USER_OUTPUT.
+ *
+ * While tracing, xp_size gives a symbolic size (an opaque int64_t handle)
+ * for a dynamic dim: pass it to ops as it is, and compute with
+ * xp_sym_add/sub/mul/div; plain C arithmetic on it yields a value that
+ * ops reject with a message naming the dim. Reading tensor data (xp_data,
+ * xp_item_*) is an error (XP_ERR_DATA_DEPENDENT) naming the call site: use
+ * xp_cond. Such functions return normally (NULL, 0, NaN); the trace keeps
+ * the first error, ignores the ops after it, and returns it here.
+ * XPORT_LOG=dynamic (or all) prints each symbol and each rejected size on
+ * stderr. Call sites are known when the model file defines
+ * XPORT_CALL_SITES before including xport.h (see the end of this file). */
+xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_program **out);
+
+/* Size arithmetic that stays symbolic while tracing (plain integers
+ * otherwise: then they are a + b, a - b, a * b and floor(a / b)). While
+ * tracing, xp_sym_div by a constant is floor division; by a symbolic size
+ * it must divide exactly (b*s*100 / b). A failure is a trace error. */
+int64_t xp_sym_add(int64_t a, int64_t b);
+int64_t xp_sym_sub(int64_t a, int64_t b);
+int64_t xp_sym_mul(int64_t a, int64_t b);
+int64_t xp_sym_div(int64_t a, int64_t b);
+
 /* ---- decompositions and the op registry (DESIGN §4, §5) ---------------- */
 
 /* A set of ops to decompose (torch's get_decompositions). */
@@ -380,6 +442,137 @@ xp_status xp_safetensors_save(const char *path, int n, const char *const *names,
  * the number of cores. */
 int xp_num_threads(void);
 void xp_set_num_threads(int n);
+
+
+/* ---- call sites for the tracer ------------------------------------------
+ * A model file that defines XPORT_CALL_SITES before including xport.h gets
+ * every op (and xp_data, xp_item_*, xp_sym_*) as a function-like macro
+ * that, only while some thread is tracing (one load and a predicted
+ * branch otherwise), pushes the caller's __FILE__ and __LINE__ on a
+ * thread-local stack before the call and pops it after: the innermost
+ * open call site is the one being handled, also for nested calls
+ * (xp_relu(xp_add(x, y))). So traced nodes and trace errors carry
+ * `model.c:12`. The names stay real functions: a name not followed by '('
+ * (a function pointer, `(xp_add)(a, b)`) is not expanded. Off by default
+ * because the Clang plugin captures the calls themselves and sees through
+ * no such wrapper. */
+extern int xp_trace_active_;
+void xp_trace_push_site_(const char *file, int line);
+void xp_trace_pop_site_(void);
+#if defined(XPORT_CALL_SITES) && !defined(XP_NO_CALL_SITE_MACROS)
+#define XP_AT_DONE_(suffix, type) \
+    static inline type xp_at_done_##suffix##_(type r) { if (xp_trace_active_) xp_trace_pop_site_(); return r; }
+XP_AT_DONE_(t, xp_tensor *)
+XP_AT_DONE_(p, void *)
+XP_AT_DONE_(f, float)
+XP_AT_DONE_(d, double)
+XP_AT_DONE_(i, int64_t)
+XP_AT_DONE_(b, bool)
+#define XP_AT_(done, call) ((xp_trace_active_ ? xp_trace_push_site_(__FILE__, __LINE__) : (void)0), done(call))
+#define xp_add(...) XP_AT_(xp_at_done_t_, xp_add(__VA_ARGS__))
+#define xp_sub(...) XP_AT_(xp_at_done_t_, xp_sub(__VA_ARGS__))
+#define xp_mul(...) XP_AT_(xp_at_done_t_, xp_mul(__VA_ARGS__))
+#define xp_div(...) XP_AT_(xp_at_done_t_, xp_div(__VA_ARGS__))
+#define xp_pow(...) XP_AT_(xp_at_done_t_, xp_pow(__VA_ARGS__))
+#define xp_add_scalar(...) XP_AT_(xp_at_done_t_, xp_add_scalar(__VA_ARGS__))
+#define xp_sub_scalar(...) XP_AT_(xp_at_done_t_, xp_sub_scalar(__VA_ARGS__))
+#define xp_mul_scalar(...) XP_AT_(xp_at_done_t_, xp_mul_scalar(__VA_ARGS__))
+#define xp_div_scalar(...) XP_AT_(xp_at_done_t_, xp_div_scalar(__VA_ARGS__))
+#define xp_pow_scalar(...) XP_AT_(xp_at_done_t_, xp_pow_scalar(__VA_ARGS__))
+#define xp_add_(...) XP_AT_(xp_at_done_t_, xp_add_(__VA_ARGS__))
+#define xp_sub_(...) XP_AT_(xp_at_done_t_, xp_sub_(__VA_ARGS__))
+#define xp_mul_(...) XP_AT_(xp_at_done_t_, xp_mul_(__VA_ARGS__))
+#define xp_div_(...) XP_AT_(xp_at_done_t_, xp_div_(__VA_ARGS__))
+#define xp_add_scalar_(...) XP_AT_(xp_at_done_t_, xp_add_scalar_(__VA_ARGS__))
+#define xp_mul_scalar_(...) XP_AT_(xp_at_done_t_, xp_mul_scalar_(__VA_ARGS__))
+#define xp_neg(...) XP_AT_(xp_at_done_t_, xp_neg(__VA_ARGS__))
+#define xp_abs(...) XP_AT_(xp_at_done_t_, xp_abs(__VA_ARGS__))
+#define xp_exp(...) XP_AT_(xp_at_done_t_, xp_exp(__VA_ARGS__))
+#define xp_log(...) XP_AT_(xp_at_done_t_, xp_log(__VA_ARGS__))
+#define xp_sqrt(...) XP_AT_(xp_at_done_t_, xp_sqrt(__VA_ARGS__))
+#define xp_rsqrt(...) XP_AT_(xp_at_done_t_, xp_rsqrt(__VA_ARGS__))
+#define xp_sin(...) XP_AT_(xp_at_done_t_, xp_sin(__VA_ARGS__))
+#define xp_cos(...) XP_AT_(xp_at_done_t_, xp_cos(__VA_ARGS__))
+#define xp_tanh(...) XP_AT_(xp_at_done_t_, xp_tanh(__VA_ARGS__))
+#define xp_sigmoid(...) XP_AT_(xp_at_done_t_, xp_sigmoid(__VA_ARGS__))
+#define xp_relu(...) XP_AT_(xp_at_done_t_, xp_relu(__VA_ARGS__))
+#define xp_relu_(...) XP_AT_(xp_at_done_t_, xp_relu_(__VA_ARGS__))
+#define xp_gelu(...) XP_AT_(xp_at_done_t_, xp_gelu(__VA_ARGS__))
+#define xp_silu(...) XP_AT_(xp_at_done_t_, xp_silu(__VA_ARGS__))
+#define xp_erf(...) XP_AT_(xp_at_done_t_, xp_erf(__VA_ARGS__))
+#define xp_eq(...) XP_AT_(xp_at_done_t_, xp_eq(__VA_ARGS__))
+#define xp_ne(...) XP_AT_(xp_at_done_t_, xp_ne(__VA_ARGS__))
+#define xp_lt(...) XP_AT_(xp_at_done_t_, xp_lt(__VA_ARGS__))
+#define xp_le(...) XP_AT_(xp_at_done_t_, xp_le(__VA_ARGS__))
+#define xp_gt(...) XP_AT_(xp_at_done_t_, xp_gt(__VA_ARGS__))
+#define xp_ge(...) XP_AT_(xp_at_done_t_, xp_ge(__VA_ARGS__))
+#define xp_eq_scalar(...) XP_AT_(xp_at_done_t_, xp_eq_scalar(__VA_ARGS__))
+#define xp_ne_scalar(...) XP_AT_(xp_at_done_t_, xp_ne_scalar(__VA_ARGS__))
+#define xp_lt_scalar(...) XP_AT_(xp_at_done_t_, xp_lt_scalar(__VA_ARGS__))
+#define xp_le_scalar(...) XP_AT_(xp_at_done_t_, xp_le_scalar(__VA_ARGS__))
+#define xp_gt_scalar(...) XP_AT_(xp_at_done_t_, xp_gt_scalar(__VA_ARGS__))
+#define xp_ge_scalar(...) XP_AT_(xp_at_done_t_, xp_ge_scalar(__VA_ARGS__))
+#define xp_where(...) XP_AT_(xp_at_done_t_, xp_where(__VA_ARGS__))
+#define xp_sum(...) XP_AT_(xp_at_done_t_, xp_sum(__VA_ARGS__))
+#define xp_sum_dims(...) XP_AT_(xp_at_done_t_, xp_sum_dims(__VA_ARGS__))
+#define xp_mean(...) XP_AT_(xp_at_done_t_, xp_mean(__VA_ARGS__))
+#define xp_mean_dims(...) XP_AT_(xp_at_done_t_, xp_mean_dims(__VA_ARGS__))
+#define xp_amax(...) XP_AT_(xp_at_done_t_, xp_amax(__VA_ARGS__))
+#define xp_amax_dims(...) XP_AT_(xp_at_done_t_, xp_amax_dims(__VA_ARGS__))
+#define xp_amin(...) XP_AT_(xp_at_done_t_, xp_amin(__VA_ARGS__))
+#define xp_amin_dims(...) XP_AT_(xp_at_done_t_, xp_amin_dims(__VA_ARGS__))
+#define xp_argmax(...) XP_AT_(xp_at_done_t_, xp_argmax(__VA_ARGS__))
+#define xp_argmax_dim(...) XP_AT_(xp_at_done_t_, xp_argmax_dim(__VA_ARGS__))
+#define xp_softmax(...) XP_AT_(xp_at_done_t_, xp_softmax(__VA_ARGS__))
+#define xp_log_softmax(...) XP_AT_(xp_at_done_t_, xp_log_softmax(__VA_ARGS__))
+#define xp_mm(...) XP_AT_(xp_at_done_t_, xp_mm(__VA_ARGS__))
+#define xp_bmm(...) XP_AT_(xp_at_done_t_, xp_bmm(__VA_ARGS__))
+#define xp_matmul(...) XP_AT_(xp_at_done_t_, xp_matmul(__VA_ARGS__))
+#define xp_addmm(...) XP_AT_(xp_at_done_t_, xp_addmm(__VA_ARGS__))
+#define xp_linear(...) XP_AT_(xp_at_done_t_, xp_linear(__VA_ARGS__))
+#define xp_t(...) XP_AT_(xp_at_done_t_, xp_t(__VA_ARGS__))
+#define xp_transpose(...) XP_AT_(xp_at_done_t_, xp_transpose(__VA_ARGS__))
+#define xp_permute(...) XP_AT_(xp_at_done_t_, xp_permute(__VA_ARGS__))
+#define xp_reshape(...) XP_AT_(xp_at_done_t_, xp_reshape(__VA_ARGS__))
+#define xp_view(...) XP_AT_(xp_at_done_t_, xp_view(__VA_ARGS__))
+#define xp_flatten(...) XP_AT_(xp_at_done_t_, xp_flatten(__VA_ARGS__))
+#define xp_unsqueeze(...) XP_AT_(xp_at_done_t_, xp_unsqueeze(__VA_ARGS__))
+#define xp_squeeze(...) XP_AT_(xp_at_done_t_, xp_squeeze(__VA_ARGS__))
+#define xp_squeeze_dim(...) XP_AT_(xp_at_done_t_, xp_squeeze_dim(__VA_ARGS__))
+#define xp_expand(...) XP_AT_(xp_at_done_t_, xp_expand(__VA_ARGS__))
+#define xp_contiguous(...) XP_AT_(xp_at_done_t_, xp_contiguous(__VA_ARGS__))
+#define xp_slice(...) XP_AT_(xp_at_done_t_, xp_slice(__VA_ARGS__))
+#define xp_select(...) XP_AT_(xp_at_done_t_, xp_select(__VA_ARGS__))
+#define xp_cat(...) XP_AT_(xp_at_done_t_, xp_cat(__VA_ARGS__))
+#define xp_stack(...) XP_AT_(xp_at_done_t_, xp_stack(__VA_ARGS__))
+#define xp_copy_(...) XP_AT_(xp_at_done_t_, xp_copy_(__VA_ARGS__))
+#define xp_slice_scatter(...) XP_AT_(xp_at_done_t_, xp_slice_scatter(__VA_ARGS__))
+#define xp_select_scatter(...) XP_AT_(xp_at_done_t_, xp_select_scatter(__VA_ARGS__))
+#define xp_embedding(...) XP_AT_(xp_at_done_t_, xp_embedding(__VA_ARGS__))
+#define xp_layer_norm(...) XP_AT_(xp_at_done_t_, xp_layer_norm(__VA_ARGS__))
+#define xp_batch_norm(...) XP_AT_(xp_at_done_t_, xp_batch_norm(__VA_ARGS__))
+#define xp_conv2d(...) XP_AT_(xp_at_done_t_, xp_conv2d(__VA_ARGS__))
+#define xp_max_pool2d(...) XP_AT_(xp_at_done_t_, xp_max_pool2d(__VA_ARGS__))
+#define xp_avg_pool2d(...) XP_AT_(xp_at_done_t_, xp_avg_pool2d(__VA_ARGS__))
+#define xp_adaptive_avg_pool2d(...) XP_AT_(xp_at_done_t_, xp_adaptive_avg_pool2d(__VA_ARGS__))
+#define xp_scaled_dot_product_attention(...) XP_AT_(xp_at_done_t_, xp_scaled_dot_product_attention(__VA_ARGS__))
+#define xp_to(...) XP_AT_(xp_at_done_t_, xp_to(__VA_ARGS__))
+#define xp_full(...) XP_AT_(xp_at_done_t_, xp_full(__VA_ARGS__))
+#define xp_zeros(...) XP_AT_(xp_at_done_t_, xp_zeros(__VA_ARGS__))
+#define xp_ones(...) XP_AT_(xp_at_done_t_, xp_ones(__VA_ARGS__))
+#define xp_empty(...) XP_AT_(xp_at_done_t_, xp_empty(__VA_ARGS__))
+#define xp_empty_like(...) XP_AT_(xp_at_done_t_, xp_empty_like(__VA_ARGS__))
+#define xp_arange(...) XP_AT_(xp_at_done_t_, xp_arange(__VA_ARGS__))
+#define xp_data(...) XP_AT_(xp_at_done_p_, xp_data(__VA_ARGS__))
+#define xp_item_f32(...) XP_AT_(xp_at_done_f_, xp_item_f32(__VA_ARGS__))
+#define xp_item_f64(...) XP_AT_(xp_at_done_d_, xp_item_f64(__VA_ARGS__))
+#define xp_item_i64(...) XP_AT_(xp_at_done_i_, xp_item_i64(__VA_ARGS__))
+#define xp_item_bool(...) XP_AT_(xp_at_done_b_, xp_item_bool(__VA_ARGS__))
+#define xp_sym_add(...) XP_AT_(xp_at_done_i_, xp_sym_add(__VA_ARGS__))
+#define xp_sym_sub(...) XP_AT_(xp_at_done_i_, xp_sym_sub(__VA_ARGS__))
+#define xp_sym_mul(...) XP_AT_(xp_at_done_i_, xp_sym_mul(__VA_ARGS__))
+#define xp_sym_div(...) XP_AT_(xp_at_done_i_, xp_sym_div(__VA_ARGS__))
+#endif /* XPORT_CALL_SITES */
 
 #ifdef __cplusplus
 }

@@ -485,7 +485,7 @@ const char *xp_safetensors_name(const xp_safetensors *st, int i) {
     return st->entries[i].name;
 }
 
-xp_status xp_safetensors_get(xp_safetensors *st, const char *name, xp_tensor **out) {
+static xp_status get_unnamed(xp_safetensors *st, const char *name, xp_tensor **out) {
     if (!out) return xp_error(XP_ERR_INVALID_ARG, "xp_safetensors_get: out is NULL");
     *out = NULL;
     if (!st || !name) return xp_error(XP_ERR_INVALID_ARG, "xp_safetensors_get: %s is NULL", st ? "name" : "file");
@@ -555,6 +555,19 @@ xp_status xp_safetensors_get(xp_safetensors *st, const char *name, xp_tensor **o
     t->offset = 0;
     *out = t;
     return XP_OK;
+}
+
+/* The tensor carries its name in the file (xp_tensor_name), so that
+ * xp_export_trace makes it the PARAMETER with that target. */
+xp_status xp_safetensors_get(xp_safetensors *st, const char *name, xp_tensor **out) {
+    xp_status s = get_unnamed(st, name, out);
+    if (s != XP_OK) return s;
+    s = xp_tensor_set_name(*out, name);
+    if (s != XP_OK) {
+        xp_tensor_free(*out);
+        *out = NULL;
+    }
+    return s;
 }
 
 void xp_safetensors_close(xp_safetensors *st) { st_free(st); }

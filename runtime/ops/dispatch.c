@@ -1,10 +1,12 @@
 /*
  * Eager dispatch: every xp_* op call goes through here and through the
  * registry — schema binding, shape function, output allocation, kernel.
- * (The run-time tracer will hook in here: a call whose tensors are traced
- * records a graph node instead of computing.)
+ * While xp_export_trace runs on this thread, every call is recorded as a
+ * graph node instead (runtime/trace); the eager path pays one load and a
+ * predicted branch for that.
  */
 #include "backend/xp_backend.h"
+#include "trace/xp_trace.h"
 
 /* The backend of the first tensor argument (host tensors run on the CPU). */
 static const xp_backend *pick_backend(const xp_arg *args, int nargs) {
@@ -85,6 +87,10 @@ xp_tensor *xp_dispatch(xp_op_id id, const xp_arg *args, int nargs) {
     if (!op) {
         xp_error(XP_ERR_INTERNAL, "xp_dispatch: unknown op id %d", (int)id);
         return NULL;
+    }
+    if (XP_UNLIKELY(xp_trace_active_)) {
+        struct xp_trace *tr = xp_trace_current();
+        if (tr) return xp_trace_dispatch(tr, op, args, nargs);
     }
     if (has_null_tensor(op, args, nargs)) {
         if (!xp_error_pending()) xp_schema_bind(op, args, nargs, (xp_arg[XP_MAX_OP_ARGS]){0});

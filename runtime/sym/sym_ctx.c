@@ -63,8 +63,12 @@ xp_symctx *xp_symctx_clone(const xp_symctx *ctx) {
 
 xp_status xs_bad_handle(const xp_symctx *ctx, xp_dim d) {
     if (!ctx) return xp_error(XP_ERR_INVALID_ARG, "symbolic size used without a symbol context");
-    return xp_error(XP_ERR_INVALID_ARG, "symbolic size handle %lld does not belong to this symbol context",
-                    (long long)(d - XS_HANDLE_BASE));
+    if (!xs_is_handle(d))
+        return xp_error(XP_ERR_INVALID_ARG,
+                        "size %lld is neither a size nor a symbolic size (plain C arithmetic on a symbolic size?)",
+                        (long long)d);
+    return xp_error(XP_ERR_INVALID_ARG, "symbolic size handle %u does not belong to this symbol context",
+                    (unsigned)xs_index(d));
 }
 
 /* ---- hash-consing ---- */
@@ -113,8 +117,8 @@ static bool grow_table(xp_symctx *ctx) {
 uint32_t xs_intern(xp_symctx *ctx, uint32_t kind, const int64_t *w, uint32_t len) {
     uint32_t found = xs_lookup(ctx, kind, w, len);
     if (found != UINT32_MAX) return found;
-    /* handles must stay below XP_DIM_SYM_LIMIT; the index is a uint32 */
-    if (ctx->nnodes >= UINT32_MAX - 1) {
+    /* the handle encoding holds 21 bits of index (sym_internal.h) */
+    if (ctx->nnodes >= XS_HANDLE_MAX_NODES) {
         xp_error(XP_ERR_OOM, "symbol context is full");
         return UINT32_MAX;
     }

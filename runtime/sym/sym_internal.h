@@ -65,14 +65,37 @@ struct xp_symctx {
 
 /* ---- handles ---- */
 
-#define XS_HANDLE_BASE (INT64_MIN + 1)
+/* Handles are spread out so that plain C arithmetic on one (the run-time
+ * tracer hands them to user code as sizes) never lands on another handle:
+ * handle = INT64_MIN + u with
+ *   u = 2^39 | idx_hi << 32 | 2^31 | idx_lo << 16 | XS_HANDLE_TAG
+ * (idx = idx_hi << 14 | idx_lo, 21 bits). So h + c and h - c for
+ * 0 < |c| < 2^16 break the tag; h * c wraps far outside the handle range
+ * (c even: a positive value >= 2^40; c odd: the tag times c); h / c is a
+ * huge negative number; and (int)h, which keeps the low 32 bits, is below
+ * -2^30. XS_HANDLE_TAG is odd, so the tag times an odd c != 1 (mod 2^16)
+ * differs from it. */
+#define XS_HANDLE_TAG 0x6B35u
+#define XS_HANDLE_MAX_NODES (1u << 21)
 
-static inline xp_dim xs_handle(uint32_t idx) { return XS_HANDLE_BASE + (int64_t)idx; }
-static inline uint32_t xs_index(xp_dim d) { return (uint32_t)(d - XS_HANDLE_BASE); }
+static inline xp_dim xs_handle(uint32_t idx) {
+    uint64_t u = (1ull << 39) | ((uint64_t)(idx >> 14) << 32) | (1ull << 31) | ((uint64_t)(idx & 0x3fff) << 16) |
+                 XS_HANDLE_TAG;
+    return (xp_dim)((uint64_t)INT64_MIN + u);
+}
+static inline uint32_t xs_index(xp_dim d) {
+    uint64_t u = (uint64_t)d - (uint64_t)INT64_MIN;
+    return (uint32_t)(((u >> 32) & 0x7f) << 14 | ((u >> 16) & 0x3fff));
+}
+/* True when d has the shape of a handle (whether or not a context made it). */
+static inline bool xs_is_handle(xp_dim d) {
+    uint64_t u = (uint64_t)d - (uint64_t)INT64_MIN;
+    return (u >> 39) == 1 && (u & 0xc000ffffull) == (0x80000000ull | XS_HANDLE_TAG);
+}
 
 /* The node of handle d, or NULL when d is not a handle of ctx. */
 static inline const xs_node *xs_node_of(const xp_symctx *ctx, xp_dim d) {
-    if (!ctx || !xp_dim_is_sym(d) || (uint64_t)(d - XS_HANDLE_BASE) >= ctx->nnodes) return NULL;
+    if (!ctx || !xp_dim_is_sym(d) || !xs_is_handle(d) || xs_index(d) >= ctx->nnodes) return NULL;
     return &ctx->nodes[xs_index(d)];
 }
 static inline const int64_t *xs_payload(const xp_symctx *ctx, uint32_t idx) { return ctx->pool + ctx->nodes[idx].ofs; }

@@ -14,6 +14,7 @@
 #include "tensor/xp_tensor_impl.h"
 
 #include "backend/xp_backend.h"
+#include "trace/xp_trace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -185,6 +186,7 @@ void xp_tensor_free(xp_tensor *t) {
     if (!t) return;
     xp_scope_disown(t);
     xp_storage_release(t->storage);
+    free(t->name);
     free(t);
 }
 
@@ -196,6 +198,10 @@ void *xp_data(xp_tensor *t) {
         return NULL;
     }
     if (!t->storage) {
+        if (t->trace_ref) {
+            xp_trace_data_access("xp_data", t);
+            return NULL;
+        }
         xp_error(XP_ERR_INVALID_ARG, "xp_data: tensor has no storage");
         return NULL;
     }
@@ -236,6 +242,7 @@ int64_t xp_stride(const xp_tensor *t, int d) {
 
 int64_t xp_numel(const xp_tensor *t) {
     if (!t) return null_tensor("xp_numel"), -1;
+    if (XP_UNLIKELY(t->trace_ref)) return xp_trace_numel(t);
     return xp_shape_numel(t->meta.ndim, t->meta.shape);
 }
 
@@ -266,6 +273,10 @@ bool xp_shares_storage(const xp_tensor *a, const xp_tensor *b) {
 /* ---- item reads ---- */
 
 static const void *item_ptr(const char *fn, const xp_tensor *t) {
+    if (XP_UNLIKELY(t && t->trace_ref)) {
+        xp_trace_data_access(fn, t);
+        return NULL;
+    }
     if (!t) return null_tensor(fn), NULL;
     int64_t n = xp_shape_numel(t->meta.ndim, t->meta.shape);
     if (n != 1) {
@@ -320,3 +331,28 @@ xp_tensor *xp_tensor_dense(xp_tensor *t) {
     }
     return d;
 }
+
+/* ---- names (weights for the tracer) ---- */
+
+xp_status xp_tensor_set_name(xp_tensor *t, const char *name) {
+    if (!t) return xp_error(XP_ERR_INVALID_ARG, "xp_tensor_set_name: tensor is NULL");
+    char *copy = NULL;
+    if (name) {
+        if (!name[0]) return xp_error(XP_ERR_INVALID_ARG, "xp_tensor_set_name: name is empty");
+        copy = xp_strdup(name);
+        if (!copy) return xp_last_status();
+    }
+    free(t->name);
+    t->name = copy;
+    return XP_OK;
+}
+
+const char *xp_tensor_name(const xp_tensor *t) { return t ? t->name : NULL; }
+
+xp_status xp_tensor_mark_buffer(xp_tensor *t) {
+    if (!t) return xp_error(XP_ERR_INVALID_ARG, "xp_tensor_mark_buffer: tensor is NULL");
+    t->is_buffer = true;
+    return XP_OK;
+}
+
+bool xp_tensor_is_buffer(const xp_tensor *t) { return t && t->is_buffer; }

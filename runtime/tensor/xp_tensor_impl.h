@@ -46,6 +46,12 @@ struct xp_tensor {
     xp_storage *storage;          /* NULL for a header not yet bound */
     struct xp_scope *scope;       /* owning arena scope, or NULL */
     struct xp_tensor *scope_prev, *scope_next; /* links in the scope's list */
+    /* Non-strict export (runtime/trace): 1 + the xp_cref of a traced
+     * (shape-only, storage-less) tensor made by xp_export_trace, 0 for every
+     * eager tensor; so a zero-initialized header is an eager one. */
+    int32_t trace_ref;
+    bool is_buffer; /* xp_tensor_mark_buffer */
+    char *name;     /* weight name (xp_tensor_set_name), malloc'd, or NULL */
 };
 
 /* ---- storage (runtime/tensor/tensor.c) ---- */

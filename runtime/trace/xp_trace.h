@@ -1,0 +1,34 @@
+/*
+ * The run-time tracer (non-strict export, DESIGN §5): the hooks that eager
+ * code calls while xp_export_trace runs. Every hook is behind
+ * `xp_trace_active_` (nonzero while any thread traces), so the eager path
+ * pays one load and one predicted branch.
+ */
+#ifndef XP_TRACE_H
+#define XP_TRACE_H
+
+#include "ops/xp_registry.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define XP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define XP_UNLIKELY(x) (x)
+#endif
+
+/* The trace of this thread, or NULL. */
+struct xp_trace;
+struct xp_trace *xp_trace_current(void);
+
+/* xp_dispatch while tracing: records the call (converting its arguments
+ * to capture references) and returns a traced tensor, located at the
+ * innermost call site the XP_AT_ macros pushed. */
+xp_tensor *xp_trace_dispatch(struct xp_trace *tr, const xp_op_def *op, const xp_arg *args, int nargs);
+
+/* xp_data / xp_item_* on a traced tensor: records the data-dependent
+ * error naming the call site (`fn` is the function read through). */
+void xp_trace_data_access(const char *fn, const xp_tensor *t);
+
+/* xp_numel of a traced tensor: the symbolic product of its sizes. */
+int64_t xp_trace_numel(const xp_tensor *t);
+
+#endif /* XP_TRACE_H */
