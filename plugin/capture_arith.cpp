@@ -207,8 +207,9 @@ bool Interp::convert(Value &v, QualType to, const Expr *at) {
         case VK::Tensor: {
             const Expr *operand = at;
             if (const auto *ce = dyn_cast<CastExpr>(at)) operand = ce->getSubExpr()->IgnoreParenImpCasts();
-            diag_.error(at->getExprLoc(), DiagId::PointerToInteger)
-                << "tensor '" + sourceText(operand) + "'" << at->getSourceRange();
+            Report r = diag_.error(at->getExprLoc(), DiagId::PointerToInteger);
+            r << "tensor '" + sourceText(operand) + "'" << at->getSourceRange();
+            r.note(at->getExprLoc(), DiagId::NoteTensorIdentity);
             return false;
         }
         default:

@@ -68,12 +68,19 @@ bool Interp::tensorArg(const CallExpr *ce, unsigned i, const char *fn, const Val
 }
 
 bool Interp::evalCall(const CallExpr *ce, Value &out) {
+    // Inside a map body: slice reads and writes (capture_control.cpp).
+    if (auto hook = callHooks_.find(ce); hook != callHooks_.end()) return hook->second(out);
     const FunctionDecl *fd = ce->getDirectCallee();
     if (!fd) {
         Value callee;
         if (!eval(ce->getCallee(), callee)) return false;
-        if (callee.kind != VK::Function)
-            return unsupportedExpr(ce, "a call through a pointer that is not a known function");
+        if (callee.kind != VK::Function) {
+            const Expr *ptr = ce->getCallee()->IgnoreParenImpCasts();
+            Report r = diag_.error(ptr->getExprLoc(), DiagId::UnresolvedFnPtr);
+            r << sourceText(ptr) << ptr->getSourceRange();
+            r.note(ptr->getExprLoc(), DiagId::NoteUnresolvedFnPtr);
+            return false;
+        }
         fd = callee.fn;
     }
     std::string name = fd->getNameAsString();
@@ -94,13 +101,17 @@ bool Interp::evalCall(const CallExpr *ce, Value &out) {
         diag_.error(fileLoc(ce->getExprLoc()), DiagId::AssertionFalse) << text;
         return false;
     }
+    // Output and non-local jumps: effects outside any graph (capture_break.cpp).
+    if (sideEffectCall(name, ce)) return false;
     // 1. ops
     if (const xp_capi_fn *row = xp_capi_find(name.c_str())) {
         std::vector<Value> args;
         if (!evalArgs(ce, args)) return false;
         return callOp(row, ce, args, out);
     }
-    // 2. the rest of the tensor API
+    // 2. the rest of the tensor API; cond and map as functions (capture_control.cpp)
+    if (name == "xp_cond") return callCond(ce, out);
+    if (name == "xp_map") return callMap(ce, out);
     bool handled = false;
     if (!callApi(name, ce, handled, out)) return false;
     if (handled) return true;
@@ -330,7 +341,17 @@ bool Interp::callApi(const std::string &name, const CallExpr *ce, bool &handled,
         r.note(ce->getExprLoc(), note);
         return false;
     };
-    if (name == "xp_data" || name == "xp_item_f32" || name == "xp_item_f64" || name == "xp_item_i64" ||
+    if (name == "xp_data") {
+        // The analog of PyTorch's `.data`: raw storage, which a graph has not.
+        Report r = diag_.error(ce->getExprLoc(), DiagId::TensorStorage);
+        r << name
+          << (ce->getNumArgs() > 0 ? "tensor '" + sourceText(ce->getArg(0)->IgnoreParenImpCasts()) + "'"
+                                   : std::string("a tensor"))
+          << ce->getSourceRange();
+        r.note(ce->getExprLoc(), DiagId::NoteTensorStorage);
+        return false;
+    }
+    if (name == "xp_item_f32" || name == "xp_item_f64" || name == "xp_item_i64" ||
         name == "xp_item_bool")
         return dataDependent(DiagId::DataDependent, DiagId::NoteDataDependent);
     if (name == "xp_tensor_from") return dataDependent(DiagId::HostData, DiagId::NoteHostData);

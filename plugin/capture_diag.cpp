@@ -39,7 +39,8 @@ unsigned Diagnoser::idFor(DiagId id) {
         return E("loops in exported function '%0' run more than %1 iterations in total; "
                  "exported loops are unrolled and need small constant bounds");
     case DiagId::VolatileVar:
-        return E("'volatile' variable '%0' cannot be captured in an exported function");
+        return E("'volatile' variable '%0' cannot be captured: each access is a side effect outside an "
+                 "exported graph");
     case DiagId::StaticLocal:
         return E("static local variable '%0' keeps state between calls, which an exported graph cannot have");
     case DiagId::NoReturnValue:
@@ -209,6 +210,125 @@ unsigned Diagnoser::idFor(DiagId id) {
     case DiagId::NoteFixesDidNotConverge:
         return N("each change let the capture go further and meet another relation the ranges do not decide; "
                  "apply the fix-its and compile again, or declare the ranges by hand");
+    // ---- graph breaks (docs/graph-breaks.md) ----
+    case DiagId::DataDependentBranch:
+        return E("%0 depends on the value of %1; an exported graph cannot branch on data");
+    case DiagId::TensorStorage:
+        return E("accessing the storage of %1 with '%0' cannot be captured: an exported graph has no storage "
+                 "to read or write");
+    case DiagId::SideEffectCall:
+        return E("call to '%0' cannot be captured: its output is a side effect that an exported graph does "
+                 "not perform");
+    case DiagId::NonLocalJump:
+        return E("'%0' jumps between functions, which an exported graph cannot represent");
+    case DiagId::UnresolvedFnPtr:
+        return E("call through '%0' cannot be captured: the function it points to is not known at export time");
+    case DiagId::VolatileAccess:
+        return E("'volatile' access to '%0' cannot be captured: each access is a side effect outside an "
+                 "exported graph");
+    case DiagId::GotoStmt:
+        return E("'goto' cannot be captured: an exported graph has no jumps");
+    case DiagId::InlineAsm:
+        return E("inline assembly cannot be captured: its effects are invisible to an exported graph");
+    case DiagId::VlaLocal:
+        return E("variable-length array '%0' cannot be captured: its length is not known at export time");
+    case DiagId::NoteMarkCond:
+        return N("mark the branch '#pragma xport cond' to capture both sides");
+    case DiagId::NoteDataLoop:
+        return N("an exported graph runs a fixed number of iterations: bound the loop with a constant and "
+                 "select each iteration's result with 'xp_where'");
+    case DiagId::NoteDataConditional:
+        return N("compute both values and select between them with 'xp_where', or capture both sides with "
+                 "'xp_cond'");
+    case DiagId::NoteDataSwitch:
+        return N("write the cases as 'if' statements marked '#pragma xport cond', or select between their "
+                 "results with 'xp_where'");
+    case DiagId::NoteShortCircuit:
+        return N("'%0' evaluates its right operand only for some values of its left operand");
+    case DiagId::NoteShortCircuitFix:
+        return N("compute the condition as one bool tensor with tensor ops and branch on it once with "
+                 "'#pragma xport cond'");
+    case DiagId::NoteTensorStorage:
+        return N("compute with tensor ops instead (the analog of PyTorch's '.data'); read results only "
+                 "outside the exported function");
+    case DiagId::NoteTensorIdentity:
+        return N("a tensor in an exported graph is a value without an identity (the analog of 'id(x)'); "
+                 "compare shapes with 'xp_size' or values with tensor ops");
+    case DiagId::NoteSideEffect:
+        return N("move the call out of the exported code; print the exported program's inputs or outputs "
+                 "instead");
+    case DiagId::NoteGoto:
+        return N("use structured control flow: 'if', loops with constant bounds, 'break' and 'continue'");
+    case DiagId::NoteInlineAsm:
+        return N("express the computation with xport ops, or move it into a custom op with "
+                 "'#pragma xport op(...)'");
+    case DiagId::NoteNonLocalJump:
+        return N("report errors with return values; an exported program checks its inputs with guards");
+    case DiagId::NoteVolatile:
+        return N("remove 'volatile': an exported graph has no shared or memory-mapped state");
+    case DiagId::NoteGlobalWrite:
+        return N("return the value from the exported function, or keep the state in a model buffer updated "
+                 "with 'xp_copy_'");
+    case DiagId::NoteStaticLocal:
+        return N("make it 'static const' with a constant initializer, or keep the state in a model buffer "
+                 "updated with 'xp_copy_'");
+    case DiagId::NoteVla:
+        return N("give it a constant length (a '#define' or 'enum' constant)");
+    case DiagId::NoteUnresolvedFnPtr:
+        return N("call the function by name, or make the pointer a constant (a function name or a "
+                 "'static const' function pointer)");
+    case DiagId::NoteLoopBound:
+        return N("exported loops are unrolled and need a constant bound: make it a constant ('#define', "
+                 "'enum', 'static const'), or declare a dim with '#pragma xport dim' and loop over it with "
+                 "'#pragma xport map'");
+    // ---- cond and map (capture_control.cpp) ----
+    case DiagId::ControlFlowFailed:
+        return E("%0");
+    case DiagId::CondPredPointer:
+        return E("the condition of '#pragma xport cond' tests the pointer '%0', not the value of the tensor");
+    case DiagId::CondPredNotRelation:
+        return E("the condition '%0' of '#pragma xport cond' is neither a tensor value nor a comparison of sizes");
+    case DiagId::CondOneSided:
+        return E("'%0' is assigned in only one branch of the cond and has no tensor value before the 'if'");
+    case DiagId::CondNonTensor:
+        return E("'%0' is %1 assigned in a branch of the cond; the branches of a cond can only produce tensors");
+    case DiagId::CondMixedReturn:
+        return E("one branch of the cond returns and the other does not; a cond needs both to return or neither");
+    case DiagId::CondJump:
+        return E("'%0' out of a branch of the cond cannot be captured");
+    case DiagId::MapLoopForm:
+        return E("'#pragma xport map' needs a loop 'for (i = 0; i < xp_size(xs, 0); i++)' over a tensor "
+                 "variable 'xs'");
+    case DiagId::MapReadsOutside:
+        return E("the map body reads '%0' outside slice '%1': each iteration may read only its own slice");
+    case DiagId::MapIndexUse:
+        return E("the map index '%0' is used outside 'xp_select(xs, 0, %0)'; the body of a map cannot compute "
+                 "with its index");
+    case DiagId::MapEscape:
+        return E("'%0' is declared outside the map body and assigned inside it; nothing but slice writes can "
+                 "leave a map");
+    case DiagId::MapJump:
+        return E("'%0' in the body of a map cannot be captured");
+    case DiagId::MapOutputUnwritten:
+        return E("the map body does not write slice '%1' of '%0' on every path");
+    case DiagId::CfFnUnresolved:
+        return E("argument '%0' of '%1' must name a function defined in this translation unit, but it is %2");
+    case DiagId::NoteCondPredItem:
+        return N("write 'xp_item_bool(%0)' to branch on the tensor's value");
+    case DiagId::NoteCondHere:
+        return N("in the cond here");
+    case DiagId::NoteCondOneSided:
+        return N("assign '%0' before the 'if', or in both branches");
+    case DiagId::NoteMapHere:
+        return N("in the map here");
+    case DiagId::NoteMapSlice:
+        return N("read 'xp_select(%0, 0, %1)' instead, or compute what the body needs from '%0' before the loop");
+    case DiagId::NoteCondPredTensorOps:
+        return N("compute the condition as one bool tensor with tensor ops (for example 'xp_gt_scalar(t, 0)') "
+                 "and branch on 'xp_item_bool' of it");
+    case DiagId::NoteMapOutput:
+        return N("write per-slice results with 'xp_copy_(xp_select(ys, 0, %0), value)' into a tensor 'ys' created "
+                 "before the loop");
     }
     return E("%0");
 }

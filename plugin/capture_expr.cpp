@@ -257,6 +257,8 @@ bool Interp::evalCast(const CastExpr *ce, Value &out) {
     }
     case CK_NoOp:
     case CK_BitCast:
+        if (volatileCast(ce)) return false;
+        [[fallthrough]];
     case CK_IntegralCast:
     case CK_IntegralToBoolean:
     case CK_IntegralToFloating:
@@ -361,6 +363,7 @@ bool Interp::evalBinary(const BinaryOperator *bo, Value &out) {
         return eval(bo->getRHS(), out);
     }
     if (op == BO_LAnd || op == BO_LOr) {
+        if (dataDependentCondition(bo->getLHS(), bo)) return false;
         Value a;
         if (!eval(bo->getLHS(), a) || !toBool(a, bo->getLHS())) return false;
         if (a.kind == VK::Undecided) {
@@ -432,6 +435,7 @@ bool Interp::evalConditional(const AbstractConditionalOperator *co, Value &out) 
             out = Value();
             return checkAssertion(c->getCond(), fail);
         }
+        if (dataDependentCondition(c->getCond(), co)) return false;
         bool taken = false;
         if (!decide(c->getCond(), "'?:' condition", DiagId::NoteNarrowRangeIf, taken)) return false;
         Value v;
@@ -441,6 +445,7 @@ bool Interp::evalConditional(const AbstractConditionalOperator *co, Value &out) 
     }
     // GNU `a ?: b`: `a` is evaluated once and is the result when true.
     const auto *bc = cast<BinaryConditionalOperator>(co);
+    if (dataDependentCondition(bc->getCommon(), co)) return false;
     Value common;
     if (!eval(bc->getCommon(), common)) return false;
     bool taken = false;

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -227,6 +228,33 @@ public:
     bool tensorArg(const clang::CallExpr *ce, unsigned i, const char *fn, const Value &v, xp_cref &out);
     xp_srcloc srcloc(clang::SourceLocation loc);
     clang::SourceLocation fileLoc(clang::SourceLocation loc) const;
+
+    // ---- capture_control.cpp: cond and map ----
+    // A `#pragma xport cond` if. `rest`..`restEnd` are the statements after
+    // it in its block: with no else and a returning then-branch they are the
+    // false branch (`if (p) return a; return b;`), and `consumedRest` is set.
+    Flow execCond(const clang::IfStmt *is, const clang::Stmt *const *rest, const clang::Stmt *const *restEnd,
+                  bool &consumedRest);
+    Flow execMap(const clang::ForStmt *fs);
+    bool callCond(const clang::CallExpr *ce, Value &out);  // xp_cond(pred, tf, ff, n, operands)
+    bool callMap(const clang::CallExpr *ce, Value &out);   // xp_map(fn, xs, n, extras)
+    // Calls the capture answers without evaluating them (inside a map body:
+    // the slice reads and slice writes), consulted first by evalCall.
+    std::map<const clang::CallExpr *, std::function<bool(Value &)>> callHooks_;
+
+    // ---- capture_break.cpp: graph breaks (docs/graph-breaks.md) ----
+    // Reports `construct` (an if, loop, switch, ?:, && or ||) when `cond`
+    // reads a tensor's value (xp_item_*); true when it did.
+    bool dataDependentCondition(const clang::Expr *cond, const clang::Stmt *construct);
+    // An error `id` at `s` (with `arg` as %0) and its note `note`.
+    Flow graphBreak(const clang::Stmt *s, DiagId id, DiagId note, const std::string &arg = std::string());
+    // Calls with effects outside a graph (printf, setjmp, ...); true when reported.
+    bool sideEffectCall(const std::string &name, const clang::CallExpr *ce);
+    // A cast to a pointer to volatile; true when reported.
+    bool volatileCast(const clang::CastExpr *ce);
+    // True when `e` is part of the condition of a loop (for the note on
+    // loop bounds that are not constants).
+    bool inLoopCondition(const clang::Expr *e);
 
     // ---- shared helpers ----
     std::string sourceText(const clang::Expr *e) const;

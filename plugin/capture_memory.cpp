@@ -61,9 +61,23 @@ bool Interp::pointee(const Value &ptr, int64_t offset, const Expr *at, LValue &o
     switch (ptr.kind) {
     case VK::Pointer:
         break;
-    case VK::Tensor:
-        diag_.error(at->getExprLoc(), DiagId::TensorInternals) << sourceText(at) << at->getSourceRange();
+    case VK::Tensor: {
+        // Name the tensor, not the access: '((float *)x)[0]' reads tensor 'x'.
+        const Expr *tensor = at;
+        for (int k = 0; k < 8 && !isTensorPtr(tensor->IgnoreParenCasts()->getType()); k++) {
+            const Expr *b = tensor->IgnoreParenCasts();
+            if (const auto *ae = dyn_cast<ArraySubscriptExpr>(b)) tensor = ae->getBase();
+            else if (const auto *uo = dyn_cast<UnaryOperator>(b)) tensor = uo->getSubExpr();
+            else if (const auto *bo = dyn_cast<BinaryOperator>(b)) tensor = bo->getLHS();
+            else break;
+        }
+        if (isTensorPtr(tensor->IgnoreParenCasts()->getType())) tensor = tensor->IgnoreParenCasts();
+        else tensor = at;
+        Report r = diag_.error(at->getExprLoc(), DiagId::TensorInternals);
+        r << sourceText(tensor) << at->getSourceRange();
+        r.note(at->getExprLoc(), DiagId::NoteTensorStorage);
         return false;
+    }
     case VK::Null:
         diag_.error(at->getExprLoc(), DiagId::BadPointerArith)
             << "dereferencing a null pointer" << at->getSourceRange();
@@ -179,9 +193,12 @@ bool Interp::load(const LValue &lv, const Expr *at, Value &out) {
 
 bool Interp::writable(const LValue &lv, const Expr *at) {
     switch (lv.root) {
-    case Root::Global:
-        diag_.error(at->getExprLoc(), DiagId::GlobalWrite) << lvalueName(lv) << at->getSourceRange();
+    case Root::Global: {
+        Report r = diag_.error(at->getExprLoc(), DiagId::GlobalWrite);
+        r << lvalueName(lv) << at->getSourceRange();
+        r.note(at->getExprLoc(), DiagId::NoteGlobalWrite);
         return false;
+    }
     case Root::Model: {
         Report r = diag_.error(at->getExprLoc(), DiagId::ModelWrite);
         r << lvalueName(lv) << at->getSourceRange();
@@ -217,10 +234,23 @@ bool Interp::globalValue(const VarDecl *vd, const Expr *at, Value *&out) {
     }
     const VarDecl *def = nullptr;
     const Expr *init = vd->getAnyInitializer(def);
-    if (!init || !vd->getType().isConstant(ast_) || vd->getType().isVolatileQualified()) {
+    if (vd->getType().isVolatileQualified()) {
+        Report r = diag_.error(at->getExprLoc(), DiagId::VolatileAccess);
+        r << vd->getNameAsString() << at->getSourceRange();
+        r.note(vd->getLocation(), DiagId::NoteVolatile);
+        return false;
+    }
+    if (!init || !vd->getType().isConstant(ast_)) {
+        if (vd->getType()->isFunctionPointerType()) {
+            Report r = diag_.error(at->getExprLoc(), DiagId::UnresolvedFnPtr);
+            r << vd->getNameAsString() << at->getSourceRange();
+            r.note(vd->getLocation(), DiagId::NoteUnresolvedFnPtr);
+            return false;
+        }
         Report r = diag_.error(at->getExprLoc(), DiagId::GlobalNotConst);
         r << vd->getNameAsString() << at->getSourceRange();
         r.note(vd->getLocation(), DiagId::NoteGlobalConst);
+        if (inLoopCondition(at)) r.note(at->getExprLoc(), DiagId::NoteLoopBound);
         return false;
     }
     if (globalsInProgress_[vd]) return unsupportedExpr(at, "a global whose initializer refers to itself");
@@ -250,9 +280,16 @@ bool Interp::loadModel(const LValue &lv, const Expr *at, Value &out) {
         out.target = lv;
         return true;
     }
+    if (t->isFunctionPointerType()) {
+        Report r = diag_.error(at->getExprLoc(), DiagId::UnresolvedFnPtr);
+        r << sourceText(at) << at->getSourceRange();
+        r.note(at->getExprLoc(), DiagId::NoteUnresolvedFnPtr);
+        return false;
+    }
     Report r = diag_.error(at->getExprLoc(), DiagId::ModelRuntimeField);
     r << pathText(lv) << at->getSourceRange();
     r.note(at->getExprLoc(), DiagId::NoteModelRuntimeField);
+    if (inLoopCondition(at)) r.note(at->getExprLoc(), DiagId::NoteLoopBound);
     return false;
 }
 

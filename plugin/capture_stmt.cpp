@@ -19,12 +19,22 @@ Flow Interp::unsupportedStmt(const Stmt *s, const std::string &what) {
 Flow Interp::exec(const Stmt *s) {
     if (!s) return Flow::Normal;
     switch (s->getStmtClass()) {
-    case Stmt::CompoundStmtClass:
-        for (const Stmt *child : cast<CompoundStmt>(s)->body()) {
-            Flow f = exec(child);
+    case Stmt::CompoundStmtClass: {
+        const auto *cs = cast<CompoundStmt>(s);
+        for (const Stmt *const *it = cs->body_begin(); it != cs->body_end(); ++it) {
+            // A cond 'if' may take the statements after it as its false
+            // branch (`if (p) return a; return b;`, capture_control.cpp).
+            if (const auto *is = dyn_cast<IfStmt>(*it); is && ctx_.stmtPragmas.count(is)) {
+                bool consumed = false;
+                Flow f = execCond(is, it + 1, cs->body_end(), consumed);
+                if (f != Flow::Normal || consumed) return f;
+                continue;
+            }
+            Flow f = exec(*it);
             if (f != Flow::Normal) return f;
         }
         return Flow::Normal;
+    }
     case Stmt::DeclStmtClass:
         return execDecl(cast<DeclStmt>(s));
     case Stmt::NullStmtClass:
@@ -65,10 +75,10 @@ Flow Interp::exec(const Stmt *s) {
         return exec(cast<AttributedStmt>(s)->getSubStmt());
     case Stmt::GotoStmtClass:
     case Stmt::IndirectGotoStmtClass:
-        return unsupportedStmt(s, "'goto'");
+        return graphBreak(s, DiagId::GotoStmt, DiagId::NoteGoto);
     case Stmt::GCCAsmStmtClass:
     case Stmt::MSAsmStmtClass:
-        return unsupportedStmt(s, "inline assembly");
+        return graphBreak(s, DiagId::InlineAsm, DiagId::NoteInlineAsm);
     default:
         if (const auto *e = dyn_cast<Expr>(s)) {
             Value ignored;
@@ -87,18 +97,26 @@ Flow Interp::execDecl(const DeclStmt *ds) {
             return unsupportedStmt(ds, std::string("declaration '") + d->getDeclKindName() + "'");
         }
         if (vd->getType().isVolatileQualified()) {
-            diag_.error(vd->getLocation(), DiagId::VolatileVar) << vd->getNameAsString() << vd->getSourceRange();
+            Report r = diag_.error(vd->getLocation(), DiagId::VolatileVar);
+            r << vd->getNameAsString() << vd->getSourceRange();
+            r.note(vd->getLocation(), DiagId::NoteVolatile);
             return Flow::Error;
         }
         if (vd->hasExternalStorage()) continue;  // a block-scope `extern` declaration
         if (vd->isStaticLocal()) {
             // A constant static local is read like a global constant.
             if (vd->getType().isConstant(ast_)) continue;
-            diag_.error(vd->getLocation(), DiagId::StaticLocal) << vd->getNameAsString() << vd->getSourceRange();
+            Report r = diag_.error(vd->getLocation(), DiagId::StaticLocal);
+            r << vd->getNameAsString() << vd->getSourceRange();
+            r.note(vd->getLocation(), DiagId::NoteStaticLocal);
             return Flow::Error;
         }
-        if (vd->getType()->isVariableArrayType())
-            return unsupportedStmt(ds, "variable-length array '" + vd->getNameAsString() + "'");
+        if (vd->getType()->isVariableArrayType()) {
+            Report r = diag_.error(vd->getLocation(), DiagId::VlaLocal);
+            r << vd->getNameAsString() << vd->getSourceRange();
+            r.note(vd->getLocation(), DiagId::NoteVla);
+            return Flow::Error;
+        }
         auto cell = std::make_shared<Cell>();
         cell->var = vd;
         if (const Expr *init = vd->getInit()) {
@@ -167,12 +185,9 @@ bool Interp::decide(const Expr *cond, const char *construct, DiagId hint, bool &
 // ---- branches ----
 
 Flow Interp::execIf(const IfStmt *is) {
-    auto pragma = ctx_.stmtPragmas.find(is);
-    if (pragma != ctx_.stmtPragmas.end()) {
-        pragma->second->used = true;
-        diag_.error(pragma->second->loc, DiagId::UnsupportedPragmaStmt)
-            << xp_pragma_kind_name(pragma->second->parsed.kind);
-        return Flow::Error;
+    if (ctx_.stmtPragmas.count(is)) {
+        bool consumed = false;
+        return execCond(is, nullptr, nullptr, consumed);
     }
     if (is->getInit()) {
         Flow f = exec(is->getInit());
@@ -181,6 +196,7 @@ Flow Interp::execIf(const IfStmt *is) {
     // `assert(c)` in GNU C: `if (c) ; else __assert_fail("c", ...);`
     if (const CallExpr *fail = assertFailCall(is->getElse()); fail && isa<NullStmt>(is->getThen()))
         return checkAssertion(is->getCond(), fail) ? Flow::Normal : Flow::Error;
+    if (dataDependentCondition(is->getCond(), is)) return Flow::Error;
     bool taken = false;
     if (!decide(is->getCond(), "'if' condition", DiagId::NoteNarrowRangeIf, taken)) return Flow::Error;
     if (taken) return exec(is->getThen());
@@ -192,6 +208,7 @@ Flow Interp::execSwitch(const SwitchStmt *ss) {
         Flow f = exec(ss->getInit());
         if (f != Flow::Normal) return f;
     }
+    if (dataDependentCondition(ss->getCond(), ss)) return Flow::Error;
     Value v;
     if (!eval(ss->getCond(), v)) return Flow::Error;
     if (!v.isIntLike()) return unsupportedStmt(ss, "'switch' on " + std::string(describeKind(v.kind)));
@@ -283,7 +300,11 @@ static bool checkLoopPragma(PluginContext &ctx, Diagnoser &diag, const Stmt *loo
 }
 
 Flow Interp::execFor(const ForStmt *fs) {
+    if (auto pragma = ctx_.stmtPragmas.find(fs);
+        pragma != ctx_.stmtPragmas.end() && pragma->second->parsed.kind == XP_PRAGMA_MAP)
+        return execMap(fs);
     if (!checkLoopPragma(ctx_, diag_, fs)) return Flow::Error;
+    if (dataDependentCondition(fs->getCond(), fs)) return Flow::Error;
     if (fs->getInit()) {
         Flow f = exec(fs->getInit());
         if (f != Flow::Normal) return f;
@@ -309,6 +330,7 @@ Flow Interp::execFor(const ForStmt *fs) {
 
 Flow Interp::execWhile(const WhileStmt *ws) {
     if (!checkLoopPragma(ctx_, diag_, ws)) return Flow::Error;
+    if (dataDependentCondition(ws->getCond(), ws)) return Flow::Error;
     for (;;) {
         bool go = false;
         if (!decide(ws->getCond(), "loop condition", DiagId::NoteLoopNeedsMap, go)) return Flow::Error;
@@ -324,6 +346,7 @@ Flow Interp::execWhile(const WhileStmt *ws) {
 
 Flow Interp::execDo(const DoStmt *ds) {
     if (!checkLoopPragma(ctx_, diag_, ds)) return Flow::Error;
+    if (dataDependentCondition(ds->getCond(), ds)) return Flow::Error;
     for (;;) {
         if (!countIteration(ds)) return Flow::Error;
         Flow f = Flow::Normal;

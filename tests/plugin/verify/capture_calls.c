@@ -59,17 +59,16 @@ xp_tensor *variadic(xp_tensor *x) {
 #pragma xport export
 #pragma xport input(x, f32[4])
 xp_tensor *item(xp_tensor *x) {
-    if (xp_item_f32(xp_sum(x)) > 0) // expected-error {{reading tensor data with 'xp_item_f32' is data-dependent; an exported graph cannot depend on tensor values}} \
-                                       expected-note {{compute with tensor ops instead (for example 'xp_where'), or capture a data-dependent branch with '#pragma xport cond'}}
-        return x;
-    return xp_neg(x);
+    // A branch on the value is reported at the branch (catalog_data_if.c).
+    return xp_mul_scalar(x, xp_item_f32(xp_sum(x))); // expected-error {{reading tensor data with 'xp_item_f32' is data-dependent; an exported graph cannot depend on tensor values}} \
+                                                        expected-note {{compute with tensor ops instead (for example 'xp_where'), or capture a data-dependent branch with '#pragma xport cond'}}
 }
 
 #pragma xport export
 #pragma xport input(x, f32[4])
 xp_tensor *raw_data(xp_tensor *x) {
-    float *p = xp_data(x); // expected-error {{reading tensor data with 'xp_data' is data-dependent}} \
-                              expected-note {{compute with tensor ops instead}}
+    float *p = xp_data(x); // expected-error {{accessing the storage of tensor 'x' with 'xp_data' cannot be captured: an exported graph has no storage to read or write}} \
+                              expected-note {{compute with tensor ops instead (the analog of PyTorch's '.data')}}
     return xp_mul_scalar(x, p[0]);
 }
 

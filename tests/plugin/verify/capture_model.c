@@ -23,7 +23,8 @@ xp_tensor *undeclared_weight(const Model *m, xp_tensor *x) {
 #pragma xport input(x, f32[4])
 xp_tensor *runtime_field(const Model *m, xp_tensor *x) {
     for (int i = 0; i < m->n_layers; i++) // expected-error {{field 'n_layers' of the model is a run-time value; an exported graph cannot depend on it}} \
-                                             expected-note {{use a '#define', an 'enum' constant or a 'static const' value, or derive the size from a tensor with 'xp_size'}}
+                                             expected-note {{use a '#define', an 'enum' constant or a 'static const' value, or derive the size from a tensor with 'xp_size'}} \
+                                             expected-note {{exported loops are unrolled and need a constant bound}}
         x = xp_mul(x, m->w);
     return x;
 }
@@ -45,6 +46,7 @@ xp_tensor *read_mutable_global(xp_tensor *x) {
 #pragma xport export
 #pragma xport input(x, f32[4])
 xp_tensor *write_global(xp_tensor *x) {
-    g_scale *= 2; // expected-error {{writing to global 'g_scale' cannot be captured: an exported graph has no global state}}
+    g_scale *= 2; // expected-error {{writing to global 'g_scale' cannot be captured: an exported graph has no global state}} \
+                     expected-note {{return the value from the exported function, or keep the state in a model buffer updated with 'xp_copy_'}}
     return x;
 }

@@ -59,7 +59,8 @@ xp_tensor *overflow(xp_tensor *x) {
 #pragma xport export
 #pragma xport input(x, f32[4])
 xp_tensor *tensor_address(xp_tensor *x) {
-    intptr_t p = (intptr_t)x; // expected-error {{converting tensor 'x' to an integer cannot be captured: it has no address in an exported graph}}
+    intptr_t p = (intptr_t)x; // expected-error {{converting tensor 'x' to an integer cannot be captured: it has no address in an exported graph}} \
+                                 expected-note {{a tensor in an exported graph is a value without an identity (the analog of 'id(x)')}}
     return xp_mul_scalar(x, (double)p);
 }
 
@@ -97,7 +98,8 @@ xp_tensor *size_index(xp_tensor *x) {
 #pragma xport export
 #pragma xport input(x, f32[4])
 xp_tensor *tensor_internals(xp_tensor *x) {
-    return xp_mul_scalar(x, (double)x->fake_storage); // expected-error {{accessing the internals of tensor 'x' cannot be captured: its storage does not exist at export time}}
+    return xp_mul_scalar(x, (double)x->fake_storage); // expected-error {{accessing the internals of tensor 'x' cannot be captured: its storage does not exist at export time}} \
+                                                         expected-note {{compute with tensor ops instead}}
 }
 
 static const union {
