@@ -2,10 +2,13 @@
  * xp_cond and xp_map run eagerly (DESIGN §5): the function-pointer forms of
  * torch.cond and torch's map. They are not ops — the Clang plugin captures
  * their calls as cond / map nodes (runtime/capture/region.c) — so they have
- * no capi.def row.
+ * no capi.def row. While this thread traces (xp_export_trace), they record a
+ * cond / map node instead (runtime/trace/trace.c): both branches, or the
+ * body once on a traced slice; the predicate is never read.
  */
 #include "core/xp_core.h"
 #include "tensor/xp_tensor_impl.h"
+#include "trace/xp_trace.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -40,6 +43,10 @@ xp_tensor *xp_cond(xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn,
                  "xp_cond: the predicate must be a one-element bool tensor, not %s", m);
         return NULL;
     }
+    if (XP_UNLIKELY(xp_trace_active_)) {
+        struct xp_trace *tr = xp_trace_current();
+        if (tr) return xp_trace_cond(tr, pred, true_fn, false_fn, n, operands);
+    }
     bool taken = xp_item_bool(pred);
     xp_tensor *r = (taken ? true_fn : false_fn)(n, operands);
     if (!r && !xp_error_pending())
@@ -72,6 +79,10 @@ xp_tensor *xp_map(xp_map_fn fn, xp_tensor *xs, int n, xp_tensor *const *extras) 
     if (xs->meta.ndim < 1) {
         xp_error(XP_ERR_SHAPE, "xp_map: xs is 0-d; map needs a leading dim to map over");
         return NULL;
+    }
+    if (XP_UNLIKELY(xp_trace_active_)) {
+        struct xp_trace *tr = xp_trace_current();
+        if (tr) return xp_trace_map(tr, fn, xs, n, extras);
     }
     int64_t len = xs->meta.shape[0];
     if (len == 0) {

@@ -37,6 +37,7 @@
 #include "trace/xp_trace.h"
 
 #include "capture/xp_capture.h"
+#include "capture/capture_internal.h"
 #include "sym/sym_internal.h"
 #include "annot/xp_spec.h"
 
@@ -95,7 +96,6 @@ typedef struct lifted {
     xp_cref ref;
     xp_input_kind kind;
     char *target;
-    int32_t value;  /* its graph value when lifted (to see writes) */
     xp_tensor *data; /* a private copy to bind, or NULL (same target seen before) */
 } lifted;
 
@@ -250,7 +250,7 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
         tr->lifted = l;
         tr->caplifted = cap;
     }
-    lifted e = {.t = t, .ref = XP_CREF_NONE, .value = -1};
+    lifted e = {.t = t, .ref = XP_CREF_NONE};
     char target[64];
     if (t->name) {
         e.kind = t->is_buffer || is_auto_buffer(tr, t->name) ? XP_IN_BUFFER : XP_IN_PARAMETER;
@@ -266,8 +266,9 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
     }
     bool seen = false;
     for (int i = 0; i < tr->nlifted; i++) seen |= !strcmp(tr->lifted[i].target, e.target);
-    if (xp_capture_weight(tr->cap, e.kind, e.target, t->meta.dtype, t->meta.ndim, t->meta.shape, &e.ref) != XP_OK ||
-        xp_capture_value(tr->cap, e.ref, &e.value) != XP_OK) {
+    /* its value is not asked for here: inside a region that would lift it
+     * into the region before the op's own operands */
+    if (xp_capture_weight(tr->cap, e.kind, e.target, t->meta.dtype, t->meta.ndim, t->meta.shape, &e.ref) != XP_OK) {
         char where[512];
         site_text(where, sizeof where);
         trace_fail(tr, xp_last_status(), "%s (at %s)", xp_last_error(), where);
@@ -562,8 +563,24 @@ static xp_status build_inputs(xp_trace *tr, const xp_pragma *ps, int n, xp_tenso
 /* One run of fn. On success *prog is the finished program with its weights
  * bound; *rerun is set (and the names added to tr->buffers) when fn wrote
  * a named tensor that was not a buffer. */
-static xp_status trace_once(xp_trace *tr, xp_trace_fn fn, void *user_data, const xp_pragma *ps, int n,
-                            xp_program **prog, bool *rerun) {
+/* The traced function: one output (fn1) or several (fnn). */
+typedef struct traced_fn {
+    xp_trace_fn fn1;
+    xp_trace_fn_n fnn;
+    void *user_data;
+} traced_fn;
+
+/* Calls the traced function: its outputs and their count, or -1. */
+static int call_traced(const traced_fn *f, xp_tensor *const *inputs, xp_tensor **outs) {
+    if (f->fn1) {
+        outs[0] = f->fn1(f->user_data, inputs);
+        return 1;
+    }
+    return f->fnn(f->user_data, inputs, outs);
+}
+
+static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, int n, xp_program **prog,
+                            bool *rerun) {
     *prog = NULL;
     *rerun = false;
     tr->prog = xp_program_new("forward");
@@ -582,22 +599,31 @@ static xp_status trace_once(xp_trace *tr, xp_trace_fn fn, void *user_data, const
         g_nsites = 0;
         __atomic_add_fetch(&xp_trace_active_, 1, __ATOMIC_SEQ_CST);
         xp_clear_error();
-        xp_tensor *r = fn(user_data, inputs);
+        xp_tensor *outs[XP_TRACE_MAX_OUTPUTS] = {0};
+        int nout = call_traced(f, inputs, outs);
         __atomic_sub_fetch(&xp_trace_active_, 1, __ATOMIC_SEQ_CST);
         g_trace = NULL;
-        if (tr->err == XP_OK && !r)
-            trace_fail(tr, xp_error_pending() ? xp_last_status() : XP_ERR_INVALID_ARG, "the traced function returned NULL%s%s",
+        if (tr->err == XP_OK && (nout < 1 || nout > XP_TRACE_MAX_OUTPUTS))
+            trace_fail(tr, xp_error_pending() ? xp_last_status() : XP_ERR_INVALID_ARG,
+                       "the traced function returned %d outputs (1 to %d)%s%s", nout, XP_TRACE_MAX_OUTPUTS,
                        xp_error_pending() ? ": " : "", xp_error_pending() ? xp_last_error() : "");
-        if (tr->err == XP_OK) {
-            xp_cref ref = ref_of(tr, r);
+        for (int o = 0; tr->err == XP_OK && o < nout; o++)
+            if (!outs[o])
+                trace_fail(tr, xp_error_pending() ? xp_last_status() : XP_ERR_INVALID_ARG,
+                           "the traced function returned NULL%s%s%s", nout > 1 ? " as an output" : "",
+                           xp_error_pending() ? ": " : "", xp_error_pending() ? xp_last_error() : "");
+        for (int o = 0; tr->err == XP_OK && o < nout; o++) {
+            xp_cref ref = ref_of(tr, outs[o]);
             if (ref != XP_CREF_NONE && xp_capture_output(tr->cap, ref, NULL) != XP_OK)
                 trace_fail(tr, xp_last_status(), "%s", xp_last_error());
         }
         /* a named tensor written in place is state: redo the trace with it as a buffer */
         for (int i = 0; tr->err == XP_OK && i < tr->nlifted; i++) {
             lifted *e = &tr->lifted[i];
-            int32_t now;
-            if (e->kind != XP_IN_PARAMETER || xp_capture_value(tr->cap, e->ref, &now) != XP_OK || now == e->value) continue;
+            /* written: its base was functionalized (its value compared
+             * instead would be a subgraph's when first read in a region) */
+            const xp_cap_ref *cr = xp_cap_ref_get(tr->cap, e->ref);
+            if (e->kind != XP_IN_PARAMETER || !cr || !xp_cap_ref_get(tr->cap, cr->base)->written) continue;
             char **b = xp_realloc(tr->buffers, (size_t)(tr->nbuffers + 1) * sizeof *b);
             if (!b) {
                 trace_fail(tr, XP_ERR_OOM, "out of memory while tracing");
@@ -631,10 +657,10 @@ static xp_status trace_once(xp_trace *tr, xp_trace_fn fn, void *user_data, const
     return st;
 }
 
-xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_program **out) {
+static xp_status export_trace(const traced_fn *f, const char *spec, xp_program **out) {
     if (!out) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: out is NULL");
     *out = NULL;
-    if (!fn) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: fn is NULL");
+    if (!f->fn1 && !f->fnn) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: fn is NULL");
     if (!spec) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: spec is NULL");
     if (g_trace) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: called while tracing (nested traces are not supported)");
     xp_pragma *ps = NULL;
@@ -645,7 +671,7 @@ xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_
     xp_status st = XP_OK;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool rerun = false;
-        st = trace_once(&tr, fn, user_data, ps, n, out, &rerun);
+        st = trace_once(&tr, f, ps, n, out, &rerun);
         if (st != XP_OK || !rerun) break;
         if (attempt == 1) st = xp_error(XP_ERR_INTERNAL, "xp_export_trace: buffers changed between two traces");
     }
@@ -653,4 +679,91 @@ xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_
     free(tr.buffers);
     xp_pragmas_free(ps, n);
     return st;
+}
+
+xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_program **out) {
+    traced_fn f = {.fn1 = fn, .user_data = user_data};
+    return export_trace(&f, spec, out);
+}
+
+xp_status xp_export_trace_n(xp_trace_fn_n fn, void *user_data, const char *spec, xp_program **out) {
+    traced_fn f = {.fnn = fn, .user_data = user_data};
+    return export_trace(&f, spec, out);
+}
+
+/* ---- xp_cond and xp_map under tracing ---- */
+
+/* The result of a branch or map body as a capture reference; NONE (the
+ * trace failed) when fn failed or returned NULL. */
+static xp_cref body_result(xp_trace *tr, xp_tensor *r, const char *what) {
+    if (tr->err != XP_OK) return XP_CREF_NONE;
+    if (!r) {
+        char where[512];
+        site_text(where, sizeof where);
+        trace_fail(tr, xp_error_pending() ? xp_last_status() : XP_ERR_INVALID_ARG, "%s returned NULL (at %s)%s%s", what,
+                   where, xp_error_pending() ? ": " : "", xp_error_pending() ? xp_last_error() : "");
+        return XP_CREF_NONE;
+    }
+    return ref_of(tr, r);
+}
+
+static void region_failed(xp_trace *tr) {
+    char where[512];
+    site_text(where, sizeof where);
+    trace_fail(tr, xp_last_status(), "%s (at %s)", xp_last_error(), where);
+}
+
+xp_tensor *xp_trace_cond(xp_trace *tr, xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn, int n,
+                         xp_tensor *const *operands) {
+    if (tr->err != XP_OK) return NULL;
+    xp_cref p = ref_of(tr, pred);
+    if (p == XP_CREF_NONE) return NULL;
+    xp_srcloc loc = current_loc(tr);
+    if (xp_capture_cond_begin(tr->cap, p, loc) != XP_OK) {
+        region_failed(tr);
+        return NULL;
+    }
+    /* both branches run, on the operands as they are: a traced operand
+     * read in a branch is lifted into it by the capture */
+    xp_cref t = body_result(tr, true_fn(n, operands), "the true branch of xp_cond");
+    if (t == XP_CREF_NONE) goto abort;
+    if (xp_capture_cond_else(tr->cap) != XP_OK) {
+        region_failed(tr);
+        goto abort;
+    }
+    xp_cref f = body_result(tr, false_fn(n, operands), "the false branch of xp_cond");
+    if (f == XP_CREF_NONE) goto abort;
+    xp_cref out;
+    if (xp_capture_cond_end(tr->cap, 1, &t, &f, &out) != XP_OK) {
+        region_failed(tr);
+        goto abort;
+    }
+    return traced_header(tr, out);
+abort:
+    xp_capture_region_abort(tr->cap);
+    return NULL;
+}
+
+xp_tensor *xp_trace_map(xp_trace *tr, xp_map_fn fn, xp_tensor *xs, int n, xp_tensor *const *extras) {
+    if (tr->err != XP_OK) return NULL;
+    xp_cref x = ref_of(tr, xs);
+    if (x == XP_CREF_NONE) return NULL;
+    xp_cref slice;
+    if (xp_capture_map_begin(tr->cap, 1, &x, current_loc(tr), &slice) != XP_OK) {
+        region_failed(tr);
+        return NULL;
+    }
+    /* fn runs once, on a traced slice: the map node's body */
+    xp_tensor *s = traced_header(tr, slice);
+    xp_cref body = s ? body_result(tr, fn(s, n, extras), "the function of xp_map") : XP_CREF_NONE;
+    xp_cref out;
+    if (body == XP_CREF_NONE) goto abort;
+    if (xp_capture_map_end(tr->cap, 1, &body, &out) != XP_OK) {
+        region_failed(tr);
+        goto abort;
+    }
+    return traced_header(tr, out);
+abort:
+    xp_capture_region_abort(tr->cap);
+    return NULL;
 }

@@ -31,4 +31,12 @@ void xp_trace_data_access(const char *fn, const xp_tensor *t);
 /* xp_numel of a traced tensor: the symbolic product of its sizes. */
 int64_t xp_trace_numel(const xp_tensor *t);
 
+/* xp_cond / xp_map while tracing (runtime/ops/control.c calls these after
+ * checking the arguments): records a cond node whose branches are both
+ * functions traced inside capture regions, or a map node whose body is fn
+ * traced once on a slice. The predicate's value is never read. */
+xp_tensor *xp_trace_cond(struct xp_trace *tr, xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn, int n,
+                         xp_tensor *const *operands);
+xp_tensor *xp_trace_map(struct xp_trace *tr, xp_map_fn fn, xp_tensor *xs, int n, xp_tensor *const *extras);
+
 #endif /* XP_TRACE_H */

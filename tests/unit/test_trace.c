@@ -461,6 +461,296 @@ START_TEST(call_site_macros_keep_function_names_working) {
 }
 END_TEST
 
+/* ---- xp_cond and xp_map under tracing ---- */
+
+/* The plugin's program `name` from tests/plugin/capture/control_flow.expected,
+ * without its first line (the plugin names a program after its function,
+ * the tracer "forward") and without locations. */
+static char *plugin_program_body(const char *name) {
+    char *path = NULL;
+    ck_assert_int_gt(asprintf(&path, "%s/tests/plugin/capture/control_flow.expected", XP_SOURCE_DIR), 0);
+    size_t n;
+    char *all = (char *)xpt_read_file(path, &n);
+    ck_assert_ptr_nonnull(all);
+    char head[128];
+    snprintf(head, sizeof head, "exported program %s\n", name);
+    char *start = strstr(all, head);
+    ck_assert_msg(start, "no program %s in %s", name, path);
+    start += strlen(head);
+    char *end = strstr(start, "exported program ");
+    if (end) *end = '\0';
+    char *body = strip_locations(start);
+    free(all);
+    free(path);
+    return body;
+}
+
+/* The traced program's text without its first line, without locations. */
+static char *traced_body(const xp_program *p) {
+    char *text = program_text(p);
+    char *nl = strchr(text, '\n');
+    ck_assert_ptr_nonnull(nl);
+    char *body = strip_locations(nl + 1);
+    free(text);
+    return body;
+}
+
+/* The function forms of tests/plugin/capture/control_flow.c, the same C. */
+static xp_tensor *row_fn(xp_tensor *row, int n, xp_tensor *const *extras) {
+    (void)n;
+    return xp_add(xp_sin(row), extras[0]);
+}
+
+static xp_tensor *map_fn(xp_tensor *xs, xp_tensor *bias) { return xp_map(row_fn, xs, XP_TENSORS(bias)); }
+
+static xp_tensor *true_fn(int n, xp_tensor *const *ops) {
+    (void)n;
+    return xp_mul(ops[0], ops[1]);
+}
+
+static xp_tensor *false_fn(int n, xp_tensor *const *ops) {
+    (void)n;
+    return xp_sub(ops[0], ops[1]);
+}
+
+static const int g_cond_line = __LINE__ + 2;
+static xp_tensor *cond_fn(xp_tensor *x, xp_tensor *y) {
+    return xp_cond(xp_gt_scalar(xp_sum(x), 0), true_fn, false_fn, XP_TENSORS(x, y));
+}
+
+static xp_tensor *map_traced(void *u, xp_tensor *const *in) { (void)u; return map_fn(in[0], in[1]); }
+static xp_tensor *cond_traced(void *u, xp_tensor *const *in) { (void)u; return cond_fn(in[0], in[1]); }
+
+static xp_program *trace_ok(xp_trace_fn fn, void *u, const char *spec) {
+    xp_program *p = NULL;
+    xp_status st = xp_export_trace(fn, u, spec, &p);
+    ck_assert_msg(st == XP_OK, "%s", xp_last_error());
+    return p;
+}
+
+START_TEST(traced_cond_prints_the_plugins_program) {
+    xp_program *p = trace_ok(cond_traced, NULL, "input(x, f32[5]); input(y, f32[5])");
+    char *got = traced_body(p), *want = plugin_program_body("cond_fn");
+    ck_assert_str_eq(got, want);
+    /* the cond node is located at the xp_cond call */
+    char *text = program_text(p), loc[64];
+    snprintf(loc, sizeof loc, "xp.cond(%%gt_scalar, [x, y])       f32[5]  test_trace.c:%d", g_cond_line);
+    ck_assert_msg(strstr(text, loc), "no '%s' in\n%s", loc, text);
+    free(text);
+    free(got);
+    free(want);
+    xp_program_free(p);
+}
+END_TEST
+
+START_TEST(traced_map_prints_the_plugins_program) {
+    xp_program *p = trace_ok(map_traced, NULL, "dim(b, min=1, max=32); input(xs, f32[b, 4]); input(bias, f32[4])");
+    char *got = traced_body(p), *want = plugin_program_body("map_fn");
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    xp_program_free(p);
+}
+END_TEST
+
+/* Runs p and the eager function on x, y; both results must agree. */
+static void check_run(xp_program *p, xp_trace_fn fn, void *u, xp_tensor *x, xp_tensor *y) {
+    xp_tensor *out = NULL;
+    ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x, y}, 2, &out, 1) == XP_OK, "%s", xp_last_error());
+    xp_tensor *want = eager(fn, u, (xp_tensor *[]){x, y});
+    ck_assert_ptr_nonnull(want);
+    /* same kernels on the same elements: exact up to the last bit */
+    xpt_assert_close(out, want, 1e-6, 1e-7);
+    xp_tensor_free(want);
+    xp_tensor_free(out);
+}
+
+START_TEST(traced_cond_runs_like_eager_on_both_branches) {
+    xp_program *p = trace_ok(cond_traced, NULL, "input(x, f32[5]); input(y, f32[5])");
+    uint64_t rng = 7;
+    xp_tensor *y = xpt_random(&rng, XP_F32, 1, (int64_t[]){5}, -1, 1);
+    xp_tensor *pos = xpt_random(&rng, XP_F32, 1, (int64_t[]){5}, 0.5, 1); /* sum > 0: x * y */
+    xp_tensor *neg = xpt_random(&rng, XP_F32, 1, (int64_t[]){5}, -1, -0.5); /* sum <= 0: x - y */
+    check_run(p, cond_traced, NULL, pos, y);
+    check_run(p, cond_traced, NULL, neg, y);
+    /* and the two runs took different branches */
+    xp_tensor *a = NULL, *b = NULL;
+    ck_assert_int_eq(xp_program_run(p, (xp_tensor *[]){pos, y}, 2, &a, 1), XP_OK);
+    ck_assert_int_eq(xp_program_run(p, (xp_tensor *[]){neg, y}, 2, &b, 1), XP_OK);
+    ck_assert_double_eq_tol(xpt_get_flat(a, 0), xpt_get_flat(pos, 0) * xpt_get_flat(y, 0), 1e-6);
+    ck_assert_double_eq_tol(xpt_get_flat(b, 0), xpt_get_flat(neg, 0) - xpt_get_flat(y, 0), 1e-6);
+    xp_tensor_free(a);
+    xp_tensor_free(b);
+    xp_tensor_free(pos);
+    xp_tensor_free(neg);
+    xp_tensor_free(y);
+    xp_program_free(p);
+}
+END_TEST
+
+START_TEST(traced_map_runs_like_eager) {
+    xp_program *p = trace_ok(map_traced, NULL, "dim(b, min=1, max=32); input(xs, f32[b, 4]); input(bias, f32[4])");
+    uint64_t rng = 8;
+    xp_tensor *bias = xpt_random(&rng, XP_F32, 1, (int64_t[]){4}, -1, 1);
+    for (int64_t b = 1; b <= 7; b += 3) {
+        xp_tensor *xs = xpt_random(&rng, XP_F32, 2, (int64_t[]){b, 4}, -1, 1);
+        check_run(p, map_traced, NULL, xs, bias);
+        xp_tensor_free(xs);
+    }
+    xp_tensor_free(bias);
+    xp_program_free(p);
+}
+END_TEST
+
+/* A branch that reads a named model tensor it was not given (closed over,
+ * as through a model struct): the weight is a PARAMETER lifted into the
+ * branch as an operand of the cond. */
+static xp_tensor *g_scale;
+static xp_tensor *scaled(int n, xp_tensor *const *ops) { (void)n; return xp_mul(ops[0], g_scale); }
+static xp_tensor *plain(int n, xp_tensor *const *ops) { (void)n; return xp_neg(ops[0]); }
+static xp_tensor *closure_traced(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_cond(xp_gt_scalar(xp_sum(in[0]), 0), scaled, plain, XP_TENSORS(in[0]));
+}
+
+START_TEST(cond_branch_reading_a_named_weight_lifts_a_parameter) {
+    uint64_t rng = 9;
+    g_scale = named(xpt_random(&rng, XP_F32, 1, (int64_t[]){3}, -1, 1), "scale");
+    xp_program *p = trace_ok(closure_traced, NULL, "dim(n, min=1, max=8); input(x, f32[n, 3])");
+    char *text = program_text(p);
+    ck_assert_msg(strstr(text, "xp.cond(%gt_scalar, [x, p_scale])"), "%s", text);
+    ck_assert_msg(strstr(text, "p_scale  PARAMETER   scale"), "%s", text);
+    free(text);
+    for (int k = 0; k < 2; k++) {
+        xp_tensor *x = xpt_random(&rng, XP_F32, 2, (int64_t[]){2, 3}, k ? -1 : 0.5, k ? -0.5 : 1);
+        xp_tensor *out = NULL;
+        ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x}, 1, &out, 1) == XP_OK, "%s", xp_last_error());
+        xp_tensor *want = eager(closure_traced, NULL, (xp_tensor *[]){x});
+        xpt_assert_close(out, want, 1e-6, 1e-7);
+        xp_tensor_free(want);
+        xp_tensor_free(out);
+        xp_tensor_free(x);
+    }
+    xp_program_free(p);
+    xp_tensor_free(g_scale);
+}
+END_TEST
+
+static xp_tensor *reads_item(int n, xp_tensor *const *ops) {
+    (void)n;
+    return xp_item_f32(xp_sum(ops[0])) > 0 ? ops[0] : xp_neg(ops[0]);
+}
+static xp_tensor *bad_branch_traced(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_cond(xp_gt_scalar(xp_sum(in[0]), 0), reads_item, plain, XP_TENSORS(in[0]));
+}
+
+START_TEST(data_access_in_a_traced_branch_is_an_error_and_leaves_no_region) {
+    xp_program *p = NULL;
+    ck_assert_int_eq(xp_export_trace(bad_branch_traced, NULL, "input(x, f32[3])", &p), XP_ERR_DATA_DEPENDENT);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(xp_last_error(), "xp_item_f32 at test_trace.c:"), "%s", xp_last_error());
+    /* the next trace starts clean */
+    p = trace_ok(cond_traced, NULL, "input(x, f32[5]); input(y, f32[5])");
+    xp_program_free(p);
+}
+END_TEST
+
+static xp_tensor *wrong_shape(int n, xp_tensor *const *ops) { (void)n; return xp_sum(ops[0]); }
+static xp_tensor *differ_traced(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_cond(xp_gt_scalar(xp_sum(in[0]), 0), wrong_shape, plain, XP_TENSORS(in[0]));
+}
+
+START_TEST(traced_branches_of_different_shapes_are_an_error) {
+    xp_program *p = NULL;
+    ck_assert_int_eq(xp_export_trace(differ_traced, NULL, "input(x, f32[3])", &p), XP_ERR_SHAPE);
+    ck_assert_msg(strstr(xp_last_error(), "differs between the branches"), "%s", xp_last_error());
+}
+END_TEST
+
+/* A branch that returns its operand unchanged. */
+static xp_tensor *identity(int n, xp_tensor *const *ops) { (void)n; return ops[0]; }
+static xp_tensor *identity_traced(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_cond(xp_gt_scalar(xp_sum(in[0]), 0), identity, plain, XP_TENSORS(in[0]));
+}
+
+START_TEST(traced_branch_returning_its_operand_runs_like_eager) {
+    xp_program *p = trace_ok(identity_traced, NULL, "dim(n, min=1, max=8); input(x, f32[n, 3])");
+    uint64_t rng = 11;
+    for (int k = 0; k < 2; k++) {
+        xp_tensor *x = xpt_random(&rng, XP_F32, 2, (int64_t[]){2, 3}, k ? -1 : 0.5, k ? -0.5 : 1);
+        xp_tensor *out = NULL;
+        ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x}, 1, &out, 1) == XP_OK, "%s", xp_last_error());
+        xp_tensor *want = k ? xp_neg(x) : x;
+        /* a copy or a negation: exact */
+        xpt_assert_close(out, want, 0, 0);
+        if (k) xp_tensor_free(want);
+        xp_tensor_free(out);
+        xp_tensor_free(x);
+    }
+    xp_program_free(p);
+}
+END_TEST
+
+/* ---- several outputs (a struct's fields) ---- */
+
+typedef struct {
+    xp_tensor *sum, *product;
+} Pair;
+
+static Pair pair(xp_tensor *x, xp_tensor *y) { return (Pair){xp_add(x, y), xp_mul(x, y)}; }
+
+static int pair_traced(void *u, xp_tensor *const *in, xp_tensor **out) {
+    (void)u;
+    Pair r = pair(in[0], in[1]);
+    out[0] = r.sum;
+    out[1] = r.product;
+    return 2;
+}
+
+START_TEST(several_outputs_are_user_outputs_in_order) {
+    xp_program *p = NULL;
+    ck_assert_msg(xp_export_trace_n(pair_traced, NULL, "dim(n, min=1, max=8); input(x, f32[n]); input(y, f32[n])",
+                                    &p) == XP_OK,
+                  "%s", xp_last_error());
+    char *text = program_text(p);
+    ck_assert_msg(strstr(text, "return (%add, %mul)"), "%s", text);
+    ck_assert_msg(strstr(text, "%add  USER_OUTPUT\n  %mul  USER_OUTPUT"), "%s", text);
+    free(text);
+    uint64_t rng = 10;
+    xp_tensor *x = xpt_random(&rng, XP_F32, 1, (int64_t[]){3}, -1, 1);
+    xp_tensor *y = xpt_random(&rng, XP_F32, 1, (int64_t[]){3}, -1, 1);
+    xp_tensor *out[2] = {0};
+    ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x, y}, 2, out, 2) == XP_OK, "%s", xp_last_error());
+    Pair want = pair(x, y);
+    /* one f32 operation per element: exact */
+    xpt_assert_close(out[0], want.sum, 0, 0);
+    xpt_assert_close(out[1], want.product, 0, 0);
+    xp_tensor_free(want.sum);
+    xp_tensor_free(want.product);
+    xp_tensor_free(out[0]);
+    xp_tensor_free(out[1]);
+    xp_tensor_free(x);
+    xp_tensor_free(y);
+    xp_program_free(p);
+}
+END_TEST
+
+static int no_outputs(void *u, xp_tensor *const *in, xp_tensor **out) {
+    (void)u, (void)in, (void)out;
+    return 0;
+}
+
+START_TEST(a_function_without_outputs_is_an_error) {
+    xp_program *p = NULL;
+    ck_assert_int_eq(xp_export_trace_n(no_outputs, NULL, "input(x, f32[2])", &p), XP_ERR_INVALID_ARG);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(xp_last_error(), "returned 0 outputs"), "%s", xp_last_error());
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("trace");
     TCase *tc = tcase_create("trace");
@@ -481,6 +771,16 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, spec_errors_name_the_problem);
     tcase_add_test(tc, names_and_buffer_marks_are_kept_on_the_tensor);
     tcase_add_test(tc, call_site_macros_keep_function_names_working);
+    tcase_add_test(tc, traced_cond_prints_the_plugins_program);
+    tcase_add_test(tc, traced_map_prints_the_plugins_program);
+    tcase_add_test(tc, traced_cond_runs_like_eager_on_both_branches);
+    tcase_add_test(tc, traced_map_runs_like_eager);
+    tcase_add_test(tc, cond_branch_reading_a_named_weight_lifts_a_parameter);
+    tcase_add_test(tc, data_access_in_a_traced_branch_is_an_error_and_leaves_no_region);
+    tcase_add_test(tc, traced_branches_of_different_shapes_are_an_error);
+    tcase_add_test(tc, traced_branch_returning_its_operand_runs_like_eager);
+    tcase_add_test(tc, several_outputs_are_user_outputs_in_order);
+    tcase_add_test(tc, a_function_without_outputs_is_an_error);
     suite_add_tcase(s, tc);
     return s;
 }
