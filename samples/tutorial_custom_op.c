@@ -2,7 +2,6 @@
  * tags: custom-op
  * description: a custom op: one node in the graph, with a meta function for its shape
  * expect: supported
- * status: pending custom ops ('#pragma xport op' capture, a later issue)
  * source: torch.export tutorial, custom ops (CustomOpExample)
  */
 #include "sample.h"
