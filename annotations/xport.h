@@ -262,7 +262,9 @@ xp_tensor *xp_arange(xp_dtype dt, int64_t start, int64_t end, int64_t step);
  * Eagerly these just run: xp_cond reads pred (a one-element bool tensor)
  * and calls one branch; xp_map calls fn on each slice of xs along dim 0 and
  * stacks the results. The Clang plugin captures calls whose functions are
- * defined in the translation unit as one cond / map node. */
+ * defined in the translation unit as one cond / map node; xp_export_trace
+ * records the same node (both branches traced, or fn once on a slice;
+ * pred is not read). */
 typedef xp_tensor *(*xp_branch_fn)(int n, xp_tensor *const *operands);
 typedef xp_tensor *(*xp_map_fn)(xp_tensor *slice, int n, xp_tensor *const *extras);
 xp_tensor *xp_cond(xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn, int n, xp_tensor *const *operands);
@@ -323,6 +325,18 @@ static inline xp_embedded xp_embedded_in_this_binary_(const char *name) {
 /* Loads embedded program e.name (see XP_PROGRAM). */
 xp_status xp_program_load_embedded(xp_embedded e, xp_program **out);
 
+/* Custom ops (docs/custom-ops.md). The plugin compiles
+ *
+ *     #pragma xport op("my_lib::custom_op(Tensor input) -> Tensor")
+ *     xp_tensor *custom_op(xp_tensor *input) { ... }
+ *
+ * into a constructor that calls xp_op_register_linked("my_lib::custom_op(...)",
+ * (void (*)(void))custom_op, "file.c"), so linking the op's object (or
+ * dlopening a shared library built with the plugin) registers its
+ * implementation before main. Problems are reported when a program using
+ * the op is loaded. */
+void xp_op_register_linked(const char *schema, void (*impl)(void), const char *source);
+
 /* Prints the program as `xport show` does. */
 void xp_program_print(const xp_program *p, FILE *f);
 /* Writes the graph in Graphviz dot syntax. */
@@ -378,6 +392,13 @@ typedef xp_tensor *(*xp_trace_fn)(void *user_data, xp_tensor *const *inputs);
  * stderr. Call sites are known when the model file defines
  * XPORT_CALL_SITES before including xport.h (see the end of this file). */
 xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_program **out);
+
+/* xp_export_trace for a function with several outputs (a struct's fields,
+ * in order): fn writes them to outputs[0..n) and returns n (at most
+ * XP_TRACE_MAX_OUTPUTS; negative when it failed). Each is a USER_OUTPUT. */
+#define XP_TRACE_MAX_OUTPUTS 64
+typedef int (*xp_trace_fn_n)(void *user_data, xp_tensor *const *inputs, xp_tensor **outputs);
+xp_status xp_export_trace_n(xp_trace_fn_n fn, void *user_data, const char *spec, xp_program **out);
 
 /* Size arithmetic that stays symbolic while tracing (plain integers
  * otherwise: then they are a + b, a - b, a * b and floor(a / b)). While
@@ -572,6 +593,8 @@ XP_AT_DONE_(b, bool)
 #define xp_sym_sub(...) XP_AT_(xp_at_done_i_, xp_sym_sub(__VA_ARGS__))
 #define xp_sym_mul(...) XP_AT_(xp_at_done_i_, xp_sym_mul(__VA_ARGS__))
 #define xp_sym_div(...) XP_AT_(xp_at_done_i_, xp_sym_div(__VA_ARGS__))
+#define xp_cond(...) XP_AT_(xp_at_done_t_, xp_cond(__VA_ARGS__))
+#define xp_map(...) XP_AT_(xp_at_done_t_, xp_map(__VA_ARGS__))
 #endif /* XPORT_CALL_SITES */
 
 #ifdef __cplusplus

@@ -86,6 +86,9 @@ bool Interp::evalCall(const CallExpr *ce, Value &out) {
     std::string name = fd->getNameAsString();
     out = Value();
 
+    // A custom op: one node, its shape from its meta function (capture_custom.cpp).
+    if (auto it = ctx_.customOps.find(fd->getCanonicalDecl()); it != ctx_.customOps.end())
+        return callCustomOp(it->second, ce, out);
     for (const FunctionDecl *r : fd->redecls()) {
         if (ctx_.opPragmas.count(r)) {
             diag_.error(ce->getExprLoc(), DiagId::CustomOpUnsupported) << name << ce->getSourceRange();

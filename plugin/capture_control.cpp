@@ -478,11 +478,7 @@ static Flow condIf(Interp &I, const IfStmt *is, const Stmt *const *rest, const S
 Flow Interp::execCond(const IfStmt *is, const Stmt *const *rest, const Stmt *const *restEnd, bool &consumedRest) {
     consumedRest = false;
     PragmaRecord *rec = ctx_.stmtPragmas.at(is);
-    rec->used = true;
-    if (rec->parsed.kind != XP_PRAGMA_COND) {
-        diag_.error(rec->loc, DiagId::UnsupportedPragmaStmt) << xp_pragma_kind_name(rec->parsed.kind);
-        return Flow::Error;
-    }
+    rec->used = true;  // a cond: attach.cpp attaches no other pragma to an 'if'
     return condIf(*this, is, rest, restEnd, consumedRest);
 }
 

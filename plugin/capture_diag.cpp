@@ -29,8 +29,6 @@ unsigned Diagnoser::idFor(DiagId id) {
     // ---- statements ----
     case DiagId::UnsupportedStmt:
         return E("%0 is not supported in an exported function");
-    case DiagId::UnsupportedPragmaStmt:
-        return E("'#pragma xport %0' is not supported by the capture yet");
     case DiagId::Undecided:
         return E("%0 '%1' is not decided by the declared ranges: it is '%2' with %3");
     case DiagId::AssertionFalse:
@@ -105,6 +103,11 @@ unsigned Diagnoser::idFor(DiagId id) {
         return E("custom op '%0' cannot be captured yet");
     case DiagId::VariadicCall:
         return E("call to variadic function '%0' cannot be inlined into an exported graph");
+    case DiagId::CustomOpNoMeta:
+        return E("custom op '%0' has no meta function, so the shape of its result is unknown at export");
+    case DiagId::CustomOpMetaResult:
+        return E("the meta function of custom op '%0' must return a tensor made with 'xp_empty_like' or "
+                 "'xp_empty', not %1");
     case DiagId::OpArgKind:
         return E("argument '%0' of '%1' must be %2, but it is %3");
     case DiagId::OpArgNotConstant:
@@ -151,6 +154,11 @@ unsigned Diagnoser::idFor(DiagId id) {
     case DiagId::NoteDefineOrCustomOp:
         return N("define '%0' in this file so that it can be inlined, or declare it a custom op with "
                  "'#pragma xport op(...)'");
+    case DiagId::NoteCustomOpAddMeta:
+        return N("add '#pragma xport meta(\"%0\")' before a function with the op's parameters that returns "
+                 "'xp_empty_like(...)' or 'xp_empty(...)' of the result's dtype and shape");
+    case DiagId::NoteCustomOpDeclared:
+        return N("custom op '%0' is declared here");
     case DiagId::NoteLibraryCall:
         return N("'%0' is a library function whose effects and results are not part of a graph; keep it out of "
                  "the exported code, or wrap the computation in a custom op with '#pragma xport op(...)'");

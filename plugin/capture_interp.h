@@ -225,6 +225,9 @@ public:
     bool callInline(const clang::FunctionDecl *def, const clang::CallExpr *ce, std::vector<Value> &args,
                     Value &out);
     bool callMath(const std::string &name, const clang::CallExpr *ce, bool &handled, Value &out);
+    // ---- capture_custom.cpp: custom ops ----
+    bool callCustomOp(const CustomOp &op, const clang::CallExpr *ce, Value &out);
+    bool customOpMeta(const CustomOp &op, const clang::CallExpr *ce, const std::vector<Value> &args, xp_meta &out);
     bool tensorArg(const clang::CallExpr *ce, unsigned i, const char *fn, const Value &v, xp_cref &out);
     xp_srcloc srcloc(clang::SourceLocation loc);
     clang::SourceLocation fileLoc(clang::SourceLocation loc) const;

@@ -291,19 +291,12 @@ bool Interp::loopBody(const Stmt *body, Flow &f, bool &stop) {
     return true;
 }
 
-static bool checkLoopPragma(PluginContext &ctx, Diagnoser &diag, const Stmt *loop) {
-    auto pragma = ctx.stmtPragmas.find(loop);
-    if (pragma == ctx.stmtPragmas.end()) return true;
-    pragma->second->used = true;
-    diag.error(pragma->second->loc, DiagId::UnsupportedPragmaStmt) << xp_pragma_kind_name(pragma->second->parsed.kind);
-    return false;
-}
-
+// Statement pragmas are only cond (on an 'if') and map (on a 'for'): attach.cpp
+// rejects any other placement, so loops here carry no pragma but map.
 Flow Interp::execFor(const ForStmt *fs) {
     if (auto pragma = ctx_.stmtPragmas.find(fs);
         pragma != ctx_.stmtPragmas.end() && pragma->second->parsed.kind == XP_PRAGMA_MAP)
         return execMap(fs);
-    if (!checkLoopPragma(ctx_, diag_, fs)) return Flow::Error;
     if (dataDependentCondition(fs->getCond(), fs)) return Flow::Error;
     if (fs->getInit()) {
         Flow f = exec(fs->getInit());
@@ -329,7 +322,6 @@ Flow Interp::execFor(const ForStmt *fs) {
 }
 
 Flow Interp::execWhile(const WhileStmt *ws) {
-    if (!checkLoopPragma(ctx_, diag_, ws)) return Flow::Error;
     if (dataDependentCondition(ws->getCond(), ws)) return Flow::Error;
     for (;;) {
         bool go = false;
@@ -345,7 +337,6 @@ Flow Interp::execWhile(const WhileStmt *ws) {
 }
 
 Flow Interp::execDo(const DoStmt *ds) {
-    if (!checkLoopPragma(ctx_, diag_, ds)) return Flow::Error;
     if (dataDependentCondition(ds->getCond(), ds)) return Flow::Error;
     for (;;) {
         if (!countIteration(ds)) return Flow::Error;

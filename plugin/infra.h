@@ -44,6 +44,14 @@ std::unique_ptr<clang::PragmaHandler> makePragmaHandler(std::shared_ptr<TUPragma
 // Requests whose pragmas had errors are left out.
 void attachPragmas(TUPragmas &pragmas, PluginContext &ctx, std::vector<ExportRequest> &exports);
 
+// Custom ops (custom_op.cpp): checks every op/meta pragma's schema and C
+// signature (errors at the pragma), registers the valid ops' schemas in
+// this process's registry and fills ctx.customOps.
+void checkCustomOps(PluginContext &ctx);
+// Emits, for each custom op, a constructor that registers its
+// implementation when the object is linked or dlopened.
+void emitCustomOpRegistrations(clang::CompilerInstance &ci, const PluginContext &ctx);
+
 // Where and how emit.cpp writes a program.
 struct EmitOptions {
     std::string outDir;      // NAME.xpg goes here

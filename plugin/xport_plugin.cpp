@@ -130,6 +130,11 @@ class XportConsumer : public clang::ASTConsumer {
         std::vector<ExportRequest> exports;
         attachPragmas(*pragmas_, ctx, exports);
         double attachSeconds = secondsSince(start);
+        // Custom ops: schemas and signatures checked at their pragmas; a file
+        // of ops alone (a library for `xport run --ops`) registers them.
+        if (!diags.hasErrorOccurred()) checkCustomOps(ctx);
+        bool embed = defaultEmitOptions(ci_).embed;
+        if (exports.empty() && !diags.hasErrorOccurred() && embed) emitCustomOpRegistrations(ci_, ctx);
         // Capturing an AST with errors in it would only add noise.
         if (exports.empty() || diags.hasErrorOccurred()) return;
 
@@ -170,6 +175,7 @@ class XportConsumer : public clang::ASTConsumer {
                 if (!emitProgram(ci_, *req, p, emit)) break;
                 if (opts_.time) printTime(*req, p, captureSeconds[req - exports.data()], secondsSince(t0));
             }
+            if (embed && !diags.hasErrorOccurred()) emitCustomOpRegistrations(ci_, ctx);
         }
         if (opts_.time)
             llvm::errs() << llvm::format("xport-time: total %.6f s (attaching pragmas %.6f s, setup %.6f s)\n",

@@ -48,6 +48,17 @@ struct ExportRequest {
     std::vector<PragmaRecord *> inputs;   // input(...) lines, in order
 };
 
+// A custom op declared in this translation unit whose schema and C
+// signature are valid (plugin/custom_op.cpp; docs/custom-ops.md).
+struct CustomOp {
+    const clang::FunctionDecl *impl = nullptr;  // the eager implementation (its definition)
+    const clang::FunctionDecl *meta = nullptr;  // the meta function, if declared
+    PragmaRecord *pragma = nullptr;             // op(...)
+    std::string schemaText;
+    xp_schema schema{};
+    xp_op_id id = XP_OP_NONE;                   // in this process's registry (schema only)
+};
+
 // Everything the capture needs from the infrastructure for one translation unit.
 struct PluginContext {
     clang::ASTContext *ast = nullptr;
@@ -59,6 +70,8 @@ struct PluginContext {
     // custom ops (issue 6): op(...) and meta(...) by function
     std::map<const clang::FunctionDecl *, PragmaRecord *> opPragmas;
     std::map<const clang::FunctionDecl *, PragmaRecord *> metaPragmas;
+    // the valid ones, by the implementation's canonical declaration (custom_op.cpp)
+    std::map<const clang::FunctionDecl *, CustomOp> customOps;
 };
 
 // Captures `req.fn` into a new program. Emits diagnostics for everything it

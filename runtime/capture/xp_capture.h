@@ -76,6 +76,12 @@ xp_status xp_capture_symint_input(xp_capture *c, const char *name, xp_dim sym);
  * registry's shape functions). */
 xp_status xp_capture_op(xp_capture *c, xp_op_id op, const xp_carg *args, int nargs, xp_srcloc loc, xp_cref *out);
 
+/* Records a call of custom op `op` (XP_OP_CUSTOM) as one node whose output
+ * has dtype and shape `meta` (from the op's meta function). Ops that write
+ * an argument are refused: a graph holds only functional ops. */
+xp_status xp_capture_custom_op(xp_capture *c, xp_op_id op, const xp_carg *args, int nargs, const xp_meta *meta,
+                               xp_srcloc loc, xp_cref *out);
+
 /* Dtype and (maybe symbolic) shape of a reference's current value; NULL
  * for an unknown reference. The pointer stays valid for the capture's life. */
 const xp_meta *xp_capture_meta(xp_capture *c, xp_cref t);

@@ -83,7 +83,7 @@ static int count_wanted(const xp_graph *g, const bool *want, const char **first)
     int n = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const xp_node *nd = &g->nodes[i];
-        if (want[nd->op]) {
+        if (!xp_op_is_custom(nd->op) && want[nd->op]) {
             if (!n && first && !*first) *first = xp_op_get(nd->op)->name;
             n++;
         }
@@ -225,7 +225,11 @@ static xp_status replay_node(const pass *ps, const xp_graph *sg, const xp_node *
             st = replay_cond(ps, n, args, dg, loc, names, outs, depth);
         else if (n->op == XP_OP_map)
             st = replay_map(ps, n, args, dg, loc, names, outs, depth);
-        else if (ps->want[n->op])
+        else if (xp_op_is_custom(n->op)) { /* custom ops have no decomposition: copied with their metas */
+            xp_meta metas[XP_MAX_OP_RETS];
+            for (int k = 0; k < n->nouts && k < XP_MAX_OP_RETS; k++) metas[k] = sg->values[n->outs[k]].meta;
+            st = xp_graph_add_custom_node(dg, n->op, args, n->nargs, metas, n->nouts, loc, names, outs);
+        } else if (ps->want[n->op])
             st = replay_decomposed(ps, sg, n, args, dg, loc, is_output, outs);
         else
             st = xp_graph_add_node_named(dg, n->op, args, n->nargs, loc, names, n->nouts, outs);

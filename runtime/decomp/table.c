@@ -21,6 +21,7 @@ bool xp_op_has_decomposition(xp_op_id op) { return xp_decomp_get(op) != NULL; }
 
 /* Why `def` (which has no row) cannot be decomposed, for messages. */
 static const char *why_not(const xp_op_def *def) {
+    if (def->flags & XP_OP_CUSTOM) return "is a custom op: its C implementation is its kernel";
     if (def->flags & XP_OP_CONTROL) return "is control flow (its branches are decomposed, the op itself stays)";
     if (def->flags & XP_OP_MUTABLE) return "is an in-place op: graphs hold its functional form, never the op";
     if (def->flags & XP_OP_CORE) return "is a core op";

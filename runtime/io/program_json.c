@@ -604,6 +604,16 @@ static xp_status r_node(reader *r, xp_graph *g, xp_strmap *names, json_t *j, con
     const xp_op_def *def = xp_op_find(opname);
     char op_path[PATH_LEN];
     path_join(op_path, "%s.op", path);
+    if ((!def && strstr(opname, "::")) || (def && (def->flags & XP_OP_CUSTOM) && !xp_op_custom_impl(def->id))) {
+        /* a custom op (docs/custom-ops.md): its kernel is the user's C function, registered by linking it */
+        if (xp_custom_ops_check_linked() != XP_OK)
+            return xp_error_prefix("program %s uses custom op %s, which is not registered", xp_program_name(r->p),
+                                   opname);
+        return xp_error(XP_ERR_NOT_FOUND,
+                        "program %s uses custom op %s, which is not registered: link the file that defines it "
+                        "(compiled with the xport plugin) or pass --ops LIB.so to xport run",
+                        xp_program_name(r->p), opname);
+    }
     if (!def) return bad(op_path, "unknown op '%s'", opname);
     if ((st = field_str(j, "name", path, false, &name)) || (st = field(j, "args", path, JSON_ARRAY, false, &args)) ||
         (st = field(j, "subgraphs", path, JSON_ARRAY, true, &subs)) || (st = r_node_outputs(j, names, path, r, &io)))
@@ -660,6 +670,14 @@ static xp_status r_node(reader *r, xp_graph *g, xp_strmap *names, json_t *j, con
                                          io.names, io.nouts, outs);
             if (st) st = rewrap(st, path);
         }
+    } else if (def->flags & XP_OP_CUSTOM) {
+        /* the file's output metas are trusted (they came from the op's meta function at export); the kernel
+         * checks the implementation's result against them */
+        if (nsub > 0)
+            st = bad(path, "op '%s' takes no subgraphs", def->name);
+        else if ((st = xp_graph_add_custom_node(g, def->id, io.args, io.nargs, io.metas, io.nouts, loc, io.names,
+                                                outs)))
+            st = rewrap(st, path);
     } else {
         int want = xp_ir_op_nouts(def->id);
         if (nsub > 0)

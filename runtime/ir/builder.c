@@ -463,8 +463,7 @@ static xp_status commit_node(xp_graph *g, xp_op_id op, const char *opname, xp_na
 /* ---- public builder ---- */
 
 int xp_ir_op_nouts(xp_op_id op) {
-    if ((int)op < 0 || op >= XP_OP_COUNT) return -1;
-    const xp_op_def *def = xp_op_get(op);
+    const xp_op_def *def = xp_op_get(op); /* NULL for an unknown id; custom ops have ids >= XP_OP_COUNT */
     if (!def || !def->schema || (def->flags & (XP_OP_CONTROL | XP_OP_MUTABLE))) return -1;
     const xp_schema *s = def->schema;
     if (s->nrets < 1 || s->nrets > XP_MAX_OP_RETS) return -1;
@@ -474,9 +473,9 @@ int xp_ir_op_nouts(xp_op_id op) {
 }
 
 static xp_status check_op_for_graph(xp_op_id op, const xp_op_def **out) {
-    if ((int)op < 0 || op >= XP_OP_COUNT) return xp_error(XP_ERR_INVALID_ARG, "unknown op id %d", (int)op);
     const xp_op_def *def = xp_op_get(op);
-    if (!def || !def->schema) return xp_error(XP_ERR_INTERNAL, "op %d has no parsed schema", (int)op);
+    if (!def) return xp_error(XP_ERR_INVALID_ARG, "unknown op id %d", (int)op);
+    if (!def->schema) return xp_error(XP_ERR_INTERNAL, "op %d has no parsed schema", (int)op);
     if (def->flags & XP_OP_CONTROL)
         return xp_error(XP_ERR_INVALID_ARG, "%s: control-flow nodes are added with xp_graph_add_cond", def->name);
     if (def->flags & XP_OP_MUTABLE) {
@@ -490,12 +489,21 @@ static xp_status check_op_for_graph(xp_op_id op, const xp_op_def **out) {
     return XP_OK;
 }
 
-xp_status xp_graph_add_node_named(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
-                                  const char *const *names, int nnames, int32_t *out_values) {
+/* `given`: the output metas of a custom op (from its meta function or a
+ * program file); NULL infers them with the op's shape function. */
+static xp_status add_node(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
+                          const char *const *names, int nnames, const xp_meta *given_metas, int32_t *out_values) {
     if (!g || !g->prog) return xp_error(XP_ERR_INVALID_ARG, "xp_graph_add_node: graph is NULL");
     const xp_op_def *def = NULL;
     xp_status st = check_op_for_graph(op, &def);
     if (st) return st;
+    bool custom = (def->flags & XP_OP_CUSTOM) != 0;
+    if (custom && !given_metas)
+        return xp_error(XP_ERR_INVALID_ARG, "%s: a custom op node is added with xp_graph_add_custom_node, "
+                        "with the output metas of its meta function", def->name);
+    if (!custom && given_metas)
+        return xp_error(XP_ERR_INVALID_ARG, "%s: is not a custom op; its output metas come from its shape function",
+                        def->name);
     const xp_schema *s = def->schema;
     if (nargs < 0 || nargs > XP_MAX_OP_ARGS || (nargs > 0 && !args))
         return xp_error(XP_ERR_INVALID_ARG, "%s: takes at most %d arguments, %d given", def->name, s->nargs, nargs);
@@ -512,11 +520,17 @@ xp_status xp_graph_add_node_named(xp_graph *g, xp_op_id op, const xp_narg *args,
     st = xp_ir_args_to_xp(g, def, args, nargs, NULL, given, lists);
     if (st) return st == XP_ERR_OOM ? st : xp_error_prefix("%s", def->name);
     st = xp_schema_bind(def, given, nargs, full);
-    if (!st) {
+    if (!st && given_metas) {
+        for (int k = 0; k < nouts; k++) metas[k] = given_metas[k];
+    } else if (!st) {
         st = xp_op_infer_shape(def, g->prog->syms, full, metas);
     }
     for (int k = 0; k < nouts && !st; k++) {
         if (xp_ir_check_meta(&metas[k]) != XP_OK) {
+            if (given_metas) {
+                st = xp_error_prefix("%s: output %d", def->name, k);
+                break;
+            }
             xp_error_prefix("%s: the shape function returned a bad output %d", def->name, k);
             st = xp_error(XP_ERR_INTERNAL, "%s", xp_last_error());
         }
@@ -525,9 +539,26 @@ xp_status xp_graph_add_node_named(xp_graph *g, xp_op_id op, const xp_narg *args,
     if (!st) st = store_args(g, def, full, s->nargs, &stored);
     xp_ir_free_arg_lists(lists);
     if (st) return st;
-    st = commit_node(g, op, def->name, stored, s->nargs, loc, NULL, 0, metas, nouts, names, out_values);
+    /* a custom op's values are named after the op without its namespace, as torch.export does */
+    const char *base = custom && strstr(def->name, "::") ? strstr(def->name, "::") + 2 : def->name;
+    st = commit_node(g, op, base, stored, s->nargs, loc, NULL, 0, metas, nouts, names, out_values);
     if (st) nargs_free(stored, s->nargs);
     return st;
+}
+
+xp_status xp_graph_add_node_named(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
+                                  const char *const *names, int nnames, int32_t *out_values) {
+    return add_node(g, op, args, nargs, loc, names, nnames, NULL, out_values);
+}
+
+xp_status xp_graph_add_custom_node(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, const xp_meta *metas,
+                                   int nouts, xp_srcloc loc, const char *const *names, int32_t *out_values) {
+    const xp_op_def *def = xp_op_get(op);
+    if (!metas) return xp_error(XP_ERR_INVALID_ARG, "xp_graph_add_custom_node: metas are required");
+    if (def && def->schema && nouts != def->schema->nrets)
+        return xp_error(XP_ERR_INVALID_ARG, "%s: has %d output%s, %d metas given", def->name, def->schema->nrets,
+                        def->schema->nrets == 1 ? "" : "s", nouts);
+    return add_node(g, op, args, nargs, loc, names, nouts, metas, out_values);
 }
 
 xp_status xp_graph_add_node(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,

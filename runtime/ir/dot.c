@@ -55,7 +55,7 @@ static void dot_graph(const xp_program *p, const xp_graph *g, FILE *f, int gid, 
     }
     for (int i = 0; i < g->nnodes; i++) {
         const xp_node *n = &g->nodes[i];
-        const xp_op_def *def = (int)n->op >= 0 && n->op < XP_OP_COUNT ? xp_op_get(n->op) : NULL;
+        const xp_op_def *def = xp_op_get(n->op);
         xp_sb label = {0};
         xp_sb_printf(&label, "%%%s = xp.%s", n->name ? n->name : "?", def ? def->name : "?");
         for (int k = 0; k < n->nouts; k++) {

@@ -232,7 +232,7 @@ static bool narg_is_default(const xp_narg *a, const xp_schema_arg *s) {
 }
 
 static void sb_call(xp_sb *sb, const xp_graph *g, const xp_node *n) {
-    const xp_op_def *def = (int)n->op >= 0 && n->op < XP_OP_COUNT ? xp_op_get(n->op) : NULL;
+    const xp_op_def *def = xp_op_get(n->op);
     const xp_schema *s = def ? def->schema : NULL;
     xp_sb_printf(sb, "xp.%s(", def ? def->name : "?");
     bool positional = true, first = true;

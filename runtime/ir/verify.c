@@ -148,7 +148,16 @@ static xp_status verify_op_node(const xp_program *p, const xp_graph *g, const xp
     if (st) return st;
     /* the binder checks each kind against the schema */
     st = xp_schema_bind(def, a, n->nargs, full);
-    if (!st) st = xp_op_infer_shape(def, p->syms, full, metas);
+    if (!st && (def->flags & XP_OP_CUSTOM)) {
+        /* a custom op's metas came from its meta function (or the file): trusted here, checked against the
+         * implementation's result when it runs (runtime/ops/custom.c) */
+        for (int k = 0; k < nouts; k++) {
+            int32_t id = n->outs[k];
+            if (id >= 0 && id < g->nvalues) metas[k] = g->values[id].meta;
+        }
+    } else if (!st) {
+        st = xp_op_infer_shape(def, p->syms, full, metas);
+    }
     xp_ir_free_arg_lists(lists);
     if (st) return st;
     for (int k = 0; k < nouts; k++) {
@@ -250,7 +259,7 @@ static xp_status verify_graph_body(vstate *vs, const xp_graph *g, bool top, int 
     }
     for (int i = 0; i < g->nnodes; i++) {
         const xp_node *n = &g->nodes[i];
-        if ((int)n->op < 0 || n->op >= XP_OP_COUNT) {
+        if (!xp_op_get(n->op)) {
             xp_error(XP_ERR_INVALID_ARG, "invalid op id %d", (int)n->op);
             return fail_node(p, n);
         }

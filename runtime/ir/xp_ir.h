@@ -190,6 +190,14 @@ int32_t xp_graph_find_value(const xp_graph *g, const char *name);
 xp_status xp_graph_add_node(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, xp_srcloc loc,
                             int32_t *out_values);
 
+/* Appends a node of custom op `op` (XP_OP_CUSTOM, docs/custom-ops.md) whose
+ * output metas are given: computed by the plugin from the op's meta
+ * function, or read from a program file (trusted; the kernel checks the
+ * implementation's result against them). Arguments are checked against the
+ * schema as for xp_graph_add_node; `names` may be NULL. */
+xp_status xp_graph_add_custom_node(xp_graph *g, xp_op_id op, const xp_narg *args, int nargs, const xp_meta *metas,
+                                   int nouts, xp_srcloc loc, const char *const *names, int32_t *out_values);
+
 /* A fresh subgraph owned by `p` (attach it with xp_graph_add_cond). */
 xp_graph *xp_graph_new_sub(xp_program *p);
 xp_status xp_graph_add_input(xp_graph *g, const char *name, const xp_meta *meta, int32_t *out_value);

@@ -2,6 +2,7 @@
  * The registry: ops.def expanded into one table, schemas parsed once.
  */
 #include "ops/xp_registry.h"
+#include "ops/custom_internal.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -59,7 +60,8 @@ static void init_once(void) {
 void xp_registry_init(void) { pthread_once(&g_once, init_once); }
 
 const xp_op_def *xp_op_get(xp_op_id id) {
-    if ((int)id < 0 || id >= XP_OP_COUNT) return NULL;
+    if ((int)id >= (int)XP_OP_COUNT) return xp_custom_op_get(id);
+    if ((int)id < 0) return NULL;
     xp_registry_init();
     return &g_ops[id];
 }
@@ -69,10 +71,10 @@ const xp_op_def *xp_op_find(const char *name) {
     xp_registry_init();
     for (int i = 0; i < XP_OP_COUNT; i++)
         if (strcmp(g_ops[i].name, name) == 0) return &g_ops[i];
-    return NULL;
+    return strstr(name, "::") ? xp_custom_op_find(name) : NULL;
 }
 
-int xp_op_count(void) { return XP_OP_COUNT; }
+int xp_op_count(void) { return XP_OP_COUNT + xp_custom_op_count(); }
 
 xp_status xp_op_infer_shape(const xp_op_def *op, xp_symctx *ctx, const xp_arg *full, xp_meta *out) {
     /* a requirement left in ctx after this call is this op's (xp_symctx_require) */

@@ -106,6 +106,7 @@ enum {
     XP_OP_MUTABLE = 1u << 1, /* writes an argument (Tensor(a!)) */
     XP_OP_VIEW = 1u << 2,    /* output aliases input 0 (Tensor(a)): kernel fills a view */
     XP_OP_CONTROL = 1u << 3, /* control flow with subgraphs (cond); no kernel */
+    XP_OP_CUSTOM = 1u << 4,  /* a user op (#pragma xport op) registered at run time, id >= XP_OP_COUNT */
 };
 
 struct xp_call;
@@ -148,7 +149,50 @@ void xp_registry_init(void);
 const xp_op_def *xp_op_get(xp_op_id id);
 /* By name ("add"); NULL if unknown. */
 const xp_op_def *xp_op_find(const char *name);
+/* Built-in ops (ids below XP_OP_COUNT) followed by the custom ops
+ * registered so far (runtime/ops/custom.c). */
 int xp_op_count(void);
+
+/* ---- custom ops (issue 6; runtime/ops/custom.c, docs/custom-ops.md) ----
+ *
+ * A custom op is declared in C with `#pragma xport op("ns::name(...) -> Tensor")`
+ * before its eager implementation. Its registry entry has the same shape
+ * as a built-in one (flags XP_OP_CUSTOM, and XP_OP_MUTABLE per schema; never
+ * core, no decomposition); its shape function refuses to run: a graph node
+ * of a custom op carries output metas computed by the plugin from the op's
+ * meta function (xp_graph_add_custom_node). Its CPU kernel is an adapter
+ * that calls the implementation with the C signature the schema implies. */
+
+#define XP_MAX_CUSTOM_OPS 256
+#define XP_CUSTOM_MAX_ARGS 4 /* arguments of a custom op's C implementation */
+
+/* The implementation's address, cast to one function pointer type. */
+typedef void (*xp_custom_impl)(void);
+
+/* Parses a custom op's schema and checks what custom ops support: a
+ * namespaced name ("ns::name"), at most XP_CUSTOM_MAX_ARGS arguments of
+ * types Tensor, Tensor?, Tensor(a!), int, SymInt, float, Scalar, bool, and
+ * one returned `Tensor` without alias annotation. On error the message
+ * says what is wrong; *column (when not NULL) is the 1-based column in
+ * `text` (0 when the whole schema is meant). */
+xp_status xp_custom_schema_check(const char *text, xp_schema *out, int *column);
+/* Registers custom op `schema` (checked as above) with implementation
+ * `impl` (NULL: schema only, as the plugin does at compile time). The same
+ * name twice: the same schema returns the existing op (and sets a missing
+ * impl); a different schema is an error naming both. `source` says where
+ * it was defined (may be NULL). */
+xp_status xp_op_register_custom(const char *schema, xp_custom_impl impl, const char *source, xp_op_id *out);
+/* The implementation of custom op `op` (NULL: none, or not a custom op). */
+xp_custom_impl xp_op_custom_impl(xp_op_id op);
+/* Where custom op `op` was registered from ("model.c", "libmyops.so"), or NULL. */
+const char *xp_op_custom_source(xp_op_id op);
+static inline bool xp_op_is_custom(xp_op_id op) { return (int)op >= (int)XP_OP_COUNT; }
+/* Registration errors from constructors (xp_op_register_linked) that had
+ * nobody to report to: XP_OK, or the first one (its message recorded). */
+xp_status xp_custom_ops_check_linked(void);
+/* dlopens shared library `path` (built with the xport plugin), whose
+ * constructors register its custom ops; errors name the library. */
+xp_status xp_ops_load_library(const char *path);
 
 /* Checks argument kinds against the schema and writes the full argument list
  * (given args followed by defaults) to `full` (XP_MAX_OP_ARGS entries).

@@ -18,6 +18,10 @@ static void backends_of(const xp_op_def *op, const xp_backend *const *bes, int n
         snprintf(buf, n, "interpreter");
         return;
     }
+    if (op->flags & XP_OP_CUSTOM) { /* the user's C function, through the CPU adapter */
+        snprintf(buf, n, "%s", xp_op_custom_impl(op->id) ? "cpu" : "-");
+        return;
+    }
     for (int b = 0; b < nbes; b++) {
         if (!bes[b]->kernel(bes[b], op->id)) continue;
         int w = snprintf(buf + used, n - used, "%s%s", used ? "," : "", bes[b]->name);
@@ -36,6 +40,12 @@ static int ops_main(int argc, char **argv) {
         }
         if (strcmp(argv[i], "--core") == 0) {
             core_only = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--ops") == 0 || strncmp(argv[i], "--ops=", 6) == 0) {
+            const char *lib = argv[i][5] == '=' ? argv[i] + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!lib) return xp_cli_usage_error(&xp_cmd_ops, "option '--ops' needs a value");
+            if (xp_ops_load_library(lib) != XP_OK) return xp_cli_fail("%s", xp_last_error());
             continue;
         }
         if (argv[i][0] == '-') return xp_cli_usage_error(&xp_cmd_ops, "unknown option '%s'", argv[i]);
@@ -73,11 +83,12 @@ static int ops_main(int argc, char **argv) {
 
 const xp_cli_command xp_cmd_ops = {
     .name = "ops",
-    .usage = "ops [--core]",
+    .usage = "ops [--core] [--ops LIB.so]",
     .summary = "list every op in the registry: flags, decomposition, backends, schema",
     .help = "DECOMP is yes for an op that `xport decompose` rewrites into core ops.\n\n"
             "options:\n"
             "  --core       list only the core opset (what a fully decomposed program uses)\n"
+            "  --ops LIB    also list the custom ops a shared library built with xport-cc registers\n"
             "  -h, --help   show this help\n",
     .main = ops_main,
 };

@@ -53,9 +53,9 @@ static int parse_args(int argc, char **argv, run_args *ra, bool *help) {
             *help = true;
             return XP_EXIT_OK;
         }
-        static const char *const opts[] = {"--weights", "--input", "--output", "--backend"};
+        static const char *const opts[] = {"--weights", "--input", "--output", "--backend", "--ops"};
         int which = -1;
-        for (int k = 0; k < 4 && which < 0; k++) {
+        for (int k = 0; k < 5 && which < 0; k++) {
             v = option_value(opts[k], argc, argv, &i, &m);
             if (m) which = k;
         }
@@ -72,6 +72,10 @@ static int parse_args(int argc, char **argv, run_args *ra, bool *help) {
                 break;
             case 2: ra->output_dir = v; break;
             case 3: ra->backend = v; break;
+            case 4:
+                /* custom ops: the library's constructors register them (docs/custom-ops.md) */
+                if (xp_ops_load_library(v) != XP_OK) return xp_cli_fail("%s", xp_last_error());
+                break;
             }
             continue;
         }
@@ -254,13 +258,15 @@ done:
 
 const xp_cli_command xp_cmd_run = {
     .name = "run",
-    .usage = "run FILE.xpg [--weights W.safetensors] --input NAME=FILE.npy ... [--output DIR] [--backend cpu]",
+    .usage = "run FILE.xpg [--weights W.safetensors] --input NAME=FILE.npy ... [--output DIR] [--backend cpu] [--ops LIB.so]",
     .summary = "run an exported program on .npy inputs",
     .help = "options:\n"
             "  --weights FILE.safetensors  bind parameters, buffers and constants by name\n"
             "  --input NAME=FILE.npy       one per program input (a symbolic int also takes NAME=INT)\n"
             "  --output DIR                write each output as DIR/NAME.npy\n"
             "  --backend NAME              cpu (default) or another available backend\n"
+            "  --ops LIB.so                load custom ops from a shared library built with xport-cc\n"
+            "                              (repeatable)\n"
             "  -h, --help                  show this help\n",
     .main = run_main,
 };

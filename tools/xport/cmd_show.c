@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ops/xp_registry.h"
 
 static int show_main(int argc, char **argv) {
     const char *path = NULL;
@@ -17,6 +18,11 @@ static int show_main(int argc, char **argv) {
             return XP_EXIT_OK;
         }
         if (strcmp(a, "--dot") == 0) dot = true;
+        else if (strcmp(a, "--ops") == 0 || strncmp(a, "--ops=", 6) == 0) {
+            const char *lib = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!lib) return xp_cli_usage_error(&xp_cmd_show, "option '--ops' needs a value");
+            if (xp_ops_load_library(lib) != XP_OK) return xp_cli_fail("%s", xp_last_error());
+        }
         else if (a[0] == '-' && a[1]) return xp_cli_usage_error(&xp_cmd_show, "unknown option '%s'", a);
         else if (path) return xp_cli_usage_error(&xp_cmd_show, "unexpected argument '%s' (one file at a time)", a);
         else path = a;
@@ -33,10 +39,11 @@ static int show_main(int argc, char **argv) {
 
 const xp_cli_command xp_cmd_show = {
     .name = "show",
-    .usage = "show FILE.xpg [--dot]",
+    .usage = "show FILE.xpg [--dot] [--ops LIB.so]",
     .summary = "print an exported program: graph, signature, range constraints",
     .help = "options:\n"
             "  --dot        print the graph in Graphviz dot syntax instead\n"
+            "  --ops LIB    load the custom ops the program uses from a shared library\n"
             "  -h, --help   show this help\n",
     .main = show_main,
 };
