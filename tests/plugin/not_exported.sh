@@ -2,7 +2,7 @@
 # with, no clang), a program using XP_PROGRAM(forward) still links, and
 # loading says what to do.
 source "$(dirname "$0")/lib.sh"
-cp "$here/e2e/tutorial_model.c" model.c
+cp "$XP_SRC/examples/tutorial/model.c" model.c
 cat > main.c <<'C'
 #include <stdio.h>
 #include <string.h>

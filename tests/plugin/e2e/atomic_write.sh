@@ -16,7 +16,7 @@ expect_failure "$XP_CLANG" -c -fplugin="$XP_PLUGIN" -I"$XP_SRC/annotations" -fpl
 [ ! -f bad.o ] || fail "an object was written despite the error"
 
 # A directory where the file should go: the rename fails, nothing is left.
-cp "$here/e2e/tutorial_model.c" model.c
+cp "$XP_SRC/examples/tutorial/model.c" model.c
 mkdir -p out/forward.xpg
 expect_failure "$XP_CLANG" -c -fplugin="$XP_PLUGIN" -I"$XP_SRC/annotations" -fplugin-arg-xport-out=out model.c -o model.o
 expect_text err "error: cannot write the exported program 'forward' to 'out/forward.xpg': "

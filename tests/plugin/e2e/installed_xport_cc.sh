@@ -10,7 +10,7 @@ cmake --install "$XP_BUILD" --prefix "$work/prefix" > install.log
 mv prefix moved   # relocatable: paths are relative to the script
 [ -x moved/bin/xport-cc ] || fail "bin/xport-cc not installed"
 [ -f moved/lib/xport/xport.so ] || fail "lib/xport/xport.so not installed"
-cp "$here/e2e/tutorial_model.c" model.c
+cp "$XP_SRC/examples/tutorial/model.c" model.c
 cp "$here/e2e/tutorial_main.c" main.c
 moved/bin/xport-cc -O2 -Wall -Werror model.c main.c -o app
 [ -f forward.xpg ] || fail "forward.xpg not written"

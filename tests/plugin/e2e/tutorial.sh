@@ -3,7 +3,7 @@
 # loads XP_PROGRAM(forward), runs it, and matches forward() run eagerly.
 source "$(dirname "$0")/../lib.sh"
 need_capture
-cp "$here/e2e/tutorial_model.c" model.c
+cp "$XP_SRC/examples/tutorial/model.c" model.c
 cp "$here/e2e/tutorial_main.c" main.c
 
 # One step: the program lands beside the output, not in /tmp.

@@ -12,7 +12,7 @@
 #define IN 100
 #define OUT 10
 
-/* The model's types, as tutorial_model.c declares them. */
+/* The model's types, as examples/tutorial/model.c declares them. */
 typedef struct {
     xp_tensor *weight;
     xp_tensor *bias;
