@@ -27,70 +27,24 @@
 #include "tensor/xp_tensor_impl.h"
 #include "testutil.h"
 
-static int64_t rand_int(uint64_t *s, int64_t lo, int64_t hi) {
-    return lo + (int64_t)(xpt_rand_u64(s) % (uint64_t)(hi - lo + 1));
-}
-
-/* The check of xpt_assert_close, with Check called only on a mismatch:
- * every passing ck_assert costs Check a write(2) to its log, which makes
- * element-by-element assertions on large tensors take minutes. On a
- * mismatch xpt_assert_close reports the first differing element. */
-static void expect_close_(const xp_tensor *got, const xp_tensor *want, double rtol, double atol, const char *file,
-                          int line) {
-    bool ok = got != NULL && xp_ndim(got) == xp_ndim(want);
-    for (int d = 0; ok && d < xp_ndim(want); d++) ok = xp_size(got, d) == xp_size(want, d);
-    int64_t n = ok ? xp_numel(want) : 0;
-    for (int64_t i = 0; ok && i < n; i++) {
-        double g = xpt_get_flat(got, i), w = xpt_get_flat(want, i);
-        ok = isnan(w) ? isnan(g) : isinf(w) ? g == w : fabs(g - w) <= atol + rtol * fabs(w);
-    }
-    if (!ok) xpt_assert_close_(got, want, rtol, atol, file, line);
-}
-#define expect_close(got, want, rtol, atol) expect_close_(got, want, rtol, atol, __FILE__, __LINE__)
-
 static const double U_F32 = 1.0 / 16777216.0; /* 2^-24 */
 static const double U_F64 = 1.0 / 9007199254740992.0; /* 2^-53 */
 
 /* ---- shapes and layouts ---- */
 
 /* A random size: mostly 1..5, sometimes 0 so empty tensors are covered. */
-static int64_t rand_size(uint64_t *s) { return rand_int(s, 0, 15) == 0 ? 0 : rand_int(s, 1, 5); }
+static int64_t rand_size(uint64_t *s) { return xpt_rand_int(s, 0, 15) == 0 ? 0 : xpt_rand_int(s, 1, 5); }
 
 /* Two shapes that broadcast together: b drops some leading dims of the
  * full shape, and each operand has some dims set to 1. */
 static void broadcast_pair(uint64_t *s, int *na, int64_t *sa, int *nb, int64_t *sb) {
-    int nd = (int)rand_int(s, 0, 4);
+    int nd = (int)xpt_rand_int(s, 0, 4);
     int64_t full[XP_MAX_DIMS];
     for (int d = 0; d < nd; d++) full[d] = rand_size(s);
     *na = nd;
-    *nb = nd - (int)rand_int(s, 0, nd);
-    for (int d = 0; d < *na; d++) sa[d] = rand_int(s, 0, 3) == 0 ? 1 : full[d];
-    for (int d = 0; d < *nb; d++) sb[d] = rand_int(s, 0, 3) == 0 ? 1 : full[nd - *nb + d];
-}
-
-/* A random tensor with the given logical shape in a random layout:
- * contiguous, transposed, sliced with step 2, or expanded from size 1. */
-static xp_tensor *random_layout(uint64_t *s, xp_dtype dt, int nd, const int64_t *shape, double lo, double hi) {
-    int64_t base[XP_MAX_DIMS];
-    memcpy(base, shape, (size_t)nd * sizeof *base);
-    int mode = (int)rand_int(s, 0, 3);
-    if (mode == 1 && nd >= 2) {
-        int d0 = (int)rand_int(s, 0, nd - 1), d1 = (int)rand_int(s, 0, nd - 1);
-        int64_t t = base[d0];
-        base[d0] = base[d1], base[d1] = t;
-        return xp_transpose(xpt_random(s, dt, nd, base, lo, hi), d0, d1);
-    }
-    if (mode == 2 && nd >= 1) {
-        int d = (int)rand_int(s, 0, nd - 1);
-        base[d] = 2 * shape[d];
-        return xp_slice(xpt_random(s, dt, nd, base, lo, hi), d, 0, XP_END, 2);
-    }
-    if (mode == 3 && nd >= 1) {
-        int d = (int)rand_int(s, 0, nd - 1);
-        base[d] = 1;
-        return xp_expand(xpt_random(s, dt, nd, base, lo, hi), nd, shape);
-    }
-    return xpt_random(s, dt, nd, shape, lo, hi);
+    *nb = nd - (int)xpt_rand_int(s, 0, nd);
+    for (int d = 0; d < *na; d++) sa[d] = xpt_rand_int(s, 0, 3) == 0 ? 1 : full[d];
+    for (int d = 0; d < *nb; d++) sb[d] = xpt_rand_int(s, 0, 3) == 0 ? 1 : full[nd - *nb + d];
 }
 
 /* Element of t read at index idx of an nd-dim broadcast result. */
@@ -178,8 +132,8 @@ START_TEST(binary_ops_match_reference_on_random_broadcast_shapes) {
             int64_t sa[XP_MAX_DIMS], sb[XP_MAX_DIMS];
             broadcast_pair(&s, &na, sa, &nb, sb);
             xp_dtype dt = it % 5 == 4 ? XP_F64 : XP_F32;
-            xp_tensor *a = random_layout(&s, dt, na, sa, bc->lo_a, bc->hi_a);
-            xp_tensor *b = random_layout(&s, dt, nb, sb, bc->lo_b, bc->hi_b);
+            xp_tensor *a = xpt_random_layout(&s, dt, na, sa, bc->lo_a, bc->hi_a);
+            xp_tensor *b = xpt_random_layout(&s, dt, nb, sb, bc->lo_b, bc->hi_b);
             if (it % 2) { /* operands in either order */
                 xp_tensor *t = a;
                 a = b, b = t;
@@ -188,7 +142,7 @@ START_TEST(binary_ops_match_reference_on_random_broadcast_shapes) {
             xp_tensor *got = bc->op(a, b);
             ck_assert_msg(got != NULL, "%s: %s", bc->name, xp_last_error());
             ck_assert_int_eq(xp_dtype_of(got), dt);
-            expect_close(got, ref2(a, b, bc->ref), bc->rtol * (dt == XP_F64 ? U_F64 : U_F32), 0);
+            xpt_assert_close(got, ref2(a, b, bc->ref), bc->rtol * (dt == XP_F64 ? U_F64 : U_F32), 0);
         }
     }
     xp_scope_pop(sc);
@@ -202,10 +156,10 @@ START_TEST(binary_broadcasts_3x1x5_with_4x1) {
     xp_tensor *b = xpt_random(&s, XP_F32, 2, (int64_t[]){4, 1}, -1, 1);
     xp_tensor *got = xp_mul(a, b);
     xpt_assert_shape(got, 3, 4, 5);
-    expect_close(got, ref2(a, b, r_mul), 2 * U_F32, 0);
+    xpt_assert_close(got, ref2(a, b, r_mul), 2 * U_F32, 0);
     got = xp_sub(b, a);
     xpt_assert_shape(got, 3, 4, 5);
-    expect_close(got, ref2(b, a, r_sub), 2 * U_F32, 0);
+    xpt_assert_close(got, ref2(b, a, r_sub), 2 * U_F32, 0);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -217,11 +171,11 @@ START_TEST(binary_reads_transposed_and_sliced_views) {
     xp_tensor *t = xp_transpose(base, 0, 1);                               /* [6, 7] */
     xp_tensor *v = xp_slice(xpt_random(&s, XP_F32, 2, (int64_t[]){6, 14}, -1, 1), 1, 1, XP_END, 2); /* [6, 7] */
     ck_assert(!xp_is_contiguous(t) && !xp_is_contiguous(v));
-    expect_close(xp_add(t, v), ref2(t, v, r_add), 2 * U_F32, 0);
+    xpt_assert_close(xp_add(t, v), ref2(t, v, r_add), 2 * U_F32, 0);
     /* a row of a transposed view broadcast against a column */
     xp_tensor *row = xp_select(t, 0, 2);
     xp_tensor *col = xp_slice(t, 1, 0, 1, 1);
-    expect_close(xp_mul(row, col), ref2(row, col, r_mul), 2 * U_F32, 0);
+    xpt_assert_close(xp_mul(row, col), ref2(row, col, r_mul), 2 * U_F32, 0);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -258,14 +212,14 @@ START_TEST(binary_scalar_forms_match_reference) {
     for (int k = 0; k < 5; k++)
         for (size_t j = 0; j < sizeof scalars / sizeof *scalars; j++) {
             int64_t shape[3] = {rand_size(&s), rand_size(&s), rand_size(&s)};
-            xp_tensor *a = random_layout(&s, XP_F32, 3, shape, 0.5, 4);
+            xp_tensor *a = xpt_random_layout(&s, XP_F32, 3, shape, 0.5, 4);
             double sv = scalars[j];
             xp_tensor *got = ops[k](a, sv);
             ck_assert_msg(got != NULL, "%s", xp_last_error());
             ck_assert_int_eq(xp_dtype_of(got), XP_F32);
             /* the scalar joins the f32 computation as an f32 */
             xp_tensor *bs = scalar_f64((float)sv);
-            expect_close(got, ref2(a, bs, refs[k]), 4 * U_F32, 0);
+            xpt_assert_close(got, ref2(a, bs, refs[k]), 4 * U_F32, 0);
         }
     xp_scope_pop(sc);
 }
@@ -303,13 +257,13 @@ START_TEST(binary_promotes_mixed_dtypes) {
     xp_tensor *f = xpt_random(&s, XP_F32, 1, (int64_t[]){4}, -1, 1);
     xp_tensor *r = xp_add(i, f);
     ck_assert_int_eq(xp_dtype_of(r), XP_F32);
-    expect_close(r, ref2(i, f, r_add), 2 * U_F32, 0);
+    xpt_assert_close(r, ref2(i, f, r_add), 2 * U_F32, 0);
     /* i64 * f64 -> f64 */
     xp_tensor *l = xpt_random(&s, XP_I64, 1, (int64_t[]){5}, -1000, 1000);
     xp_tensor *d = xpt_random(&s, XP_F64, 2, (int64_t[]){2, 1}, -1, 1);
     r = xp_mul(l, d);
     ck_assert_int_eq(xp_dtype_of(r), XP_F64);
-    expect_close(r, ref2(l, d, r_mul), 2 * U_F64, 0);
+    xpt_assert_close(r, ref2(l, d, r_mul), 2 * U_F64, 0);
     /* u8 + i8 -> i32 here (PyTorch: i16); i32 + i64 -> i64 */
     xp_tensor *u = xp_tensor_from(XP_U8, 1, (int64_t[]){2}, (uint8_t[]){200, 255});
     xp_tensor *sb = xp_tensor_from(XP_I8, 1, (int64_t[]){2}, (int8_t[]){100, -128});
@@ -387,11 +341,11 @@ START_TEST(half_precision_binary_rounds_once_from_f32) {
             int na, nb;
             int64_t sa[XP_MAX_DIMS], sb[XP_MAX_DIMS];
             broadcast_pair(&s, &na, sa, &nb, sb);
-            xp_tensor *a = random_layout(&s, dts[k], na, sa, -4, 4);
-            xp_tensor *b = random_layout(&s, dts[k], nb, sb, 0.5, 4);
+            xp_tensor *a = xpt_random_layout(&s, dts[k], na, sa, -4, 4);
+            xp_tensor *b = xpt_random_layout(&s, dts[k], nb, sb, 0.5, 4);
             xp_tensor *r = it % 2 ? xp_mul(a, b) : xp_div(a, b);
             ck_assert_int_eq(xp_dtype_of(r), dts[k]);
-            expect_close(r, ref2(a, b, it % 2 ? r_mul : r_div), u[k] + U_F32, 0);
+            xpt_assert_close(r, ref2(a, b, it % 2 ? r_mul : r_div), u[k] + U_F32, 0);
         }
     xp_scope_pop(sc);
 }
@@ -483,15 +437,15 @@ START_TEST(unary_ops_match_reference_on_random_views) {
     for (size_t c = 0; c < sizeof unary_cases / sizeof *unary_cases; c++) {
         const unary_case *uc = &unary_cases[c];
         for (int it = 0; it < 24; it++) {
-            int nd = (int)rand_int(&s, 0, 4);
+            int nd = (int)xpt_rand_int(&s, 0, 4);
             int64_t shape[XP_MAX_DIMS];
             for (int d = 0; d < nd; d++) shape[d] = rand_size(&s) * (it == 0 ? 40 : 1);
             xp_dtype dt = it % 4 == 3 ? XP_F64 : XP_F32;
-            xp_tensor *x = random_layout(&s, dt, nd, shape, uc->lo, uc->hi);
+            xp_tensor *x = xpt_random_layout(&s, dt, nd, shape, uc->lo, uc->hi);
             xp_tensor *got = uc->op(x);
             ck_assert_msg(got != NULL, "%s: %s", uc->name, xp_last_error());
             ck_assert_int_eq(xp_dtype_of(got), dt);
-            expect_close(got, ref1(x, uc->ref), dt == XP_F64 ? uc->rtol_f64 : uc->rtol_f32, uc->atol);
+            xpt_assert_close(got, ref1(x, uc->ref), dt == XP_F64 ? uc->rtol_f64 : uc->rtol_f32, uc->atol);
         }
     }
     xp_scope_pop(sc);
@@ -505,7 +459,7 @@ START_TEST(unary_float_math_over_a_long_vectorized_run) {
     for (size_t c = 0; c < sizeof unary_cases / sizeof *unary_cases; c++) {
         const unary_case *uc = &unary_cases[c];
         xp_tensor *x = xpt_random(&s, XP_F32, 1, (int64_t[]){100003}, uc->lo, uc->hi);
-        expect_close(uc->op(x), ref1(x, uc->ref), uc->rtol_f32, uc->atol);
+        xpt_assert_close(uc->op(x), ref1(x, uc->ref), uc->rtol_f32, uc->atol);
     }
     xp_scope_pop(sc);
 }
@@ -545,7 +499,7 @@ START_TEST(unary_on_integer_and_half_inputs) {
     xp_tensor *i = xpt_random(&s, XP_I32, 2, (int64_t[]){5, 7}, 1, 50);
     xp_tensor *r = xp_sqrt(i);
     ck_assert_int_eq(xp_dtype_of(r), XP_F32);
-    expect_close(r, ref1(i, r_sqrt), 2 * U_F32, 0);
+    xpt_assert_close(r, ref1(i, r_sqrt), 2 * U_F32, 0);
     r = xp_sigmoid(xpt_random(&s, XP_BOOL, 1, (int64_t[]){9}, 0, 1));
     ck_assert_int_eq(xp_dtype_of(r), XP_F32);
     /* neg, abs, relu keep integer dtypes; abs(INT32_MIN) wraps as in PyTorch */
@@ -564,14 +518,14 @@ START_TEST(unary_on_integer_and_half_inputs) {
     ck_assert_int_eq(xp_last_status(), XP_ERR_DTYPE);
     xp_clear_error();
     /* f16/bf16: computed in f32, rounded once */
-    xp_tensor *h = random_layout(&s, XP_F16, 2, (int64_t[]){6, 5}, -3, 3);
+    xp_tensor *h = xpt_random_layout(&s, XP_F16, 2, (int64_t[]){6, 5}, -3, 3);
     r = xp_tanh(h);
     ck_assert_int_eq(xp_dtype_of(r), XP_F16);
-    expect_close(r, ref1(h, r_tanh), 1.0 / 2048 + 4 * U_F32, 0);
-    xp_tensor *bh = random_layout(&s, XP_BF16, 2, (int64_t[]){6, 5}, -3, 3);
+    xpt_assert_close(r, ref1(h, r_tanh), 1.0 / 2048 + 4 * U_F32, 0);
+    xp_tensor *bh = xpt_random_layout(&s, XP_BF16, 2, (int64_t[]){6, 5}, -3, 3);
     r = xp_gelu(bh);
     ck_assert_int_eq(xp_dtype_of(r), XP_BF16);
-    expect_close(r, ref1(bh, r_gelu), 1.0 / 256 + 4e-6, 0);
+    xpt_assert_close(r, ref1(bh, r_gelu), 1.0 / 256 + 4e-6, 0);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -598,7 +552,7 @@ static double r_ge(double a, double b, double c) { (void)c; return a >= b; }
 
 /* small integer values (as dtype dt) so that ties are common */
 static xp_tensor *random_small(uint64_t *s, xp_dtype dt, int nd, const int64_t *shape) {
-    return random_layout(s, dt, nd, shape, -3, 3);
+    return xpt_random_layout(s, dt, nd, shape, -3, 3);
 }
 
 START_TEST(comparisons_match_reference_with_ties_and_mixed_dtypes) {
@@ -620,10 +574,10 @@ START_TEST(comparisons_match_reference_with_ties_and_mixed_dtypes) {
             xp_tensor *got = ops[k](a, b);
             ck_assert_msg(got != NULL, "%s", xp_last_error());
             ck_assert_int_eq(xp_dtype_of(got), XP_BOOL);
-            expect_close(got, ref2(a, b, refs[k]), 0, 0);
-            double sv = (double)rand_int(&s, -2, 2) + (it % 3 == 0 ? 0.5 : 0);
+            xpt_assert_close(got, ref2(a, b, refs[k]), 0, 0);
+            double sv = (double)xpt_rand_int(&s, -2, 2) + (it % 3 == 0 ? 0.5 : 0);
             got = sops[k](a, sv);
-            expect_close(got, ref2(a, scalar_f64(sv), refs[k]), 0, 0);
+            xpt_assert_close(got, ref2(a, scalar_f64(sv), refs[k]), 0, 0);
         }
     xp_scope_pop(sc);
 }
@@ -671,23 +625,23 @@ START_TEST(where_broadcasts_three_ways_and_promotes) {
         int na, nb;
         int64_t sa[XP_MAX_DIMS], sb[XP_MAX_DIMS], sc3[XP_MAX_DIMS];
         broadcast_pair(&s, &na, sa, &nb, sb);
-        int nc = (int)rand_int(&s, 0, na);
-        for (int d = 0; d < nc; d++) sc3[d] = rand_int(&s, 0, 1) ? 1 : sa[na - nc + d];
-        xp_tensor *c = random_layout(&s, XP_BOOL, nc, sc3, 0, 1);
+        int nc = (int)xpt_rand_int(&s, 0, na);
+        for (int d = 0; d < nc; d++) sc3[d] = xpt_rand_int(&s, 0, 1) ? 1 : sa[na - nc + d];
+        xp_tensor *c = xpt_random_layout(&s, XP_BOOL, nc, sc3, 0, 1);
         xp_dtype da = it % 3 == 0 ? XP_I32 : XP_F32, db = it % 4 == 0 ? XP_F64 : XP_F32;
-        xp_tensor *a = random_layout(&s, da, na, sa, -5, 5), *b = random_layout(&s, db, nb, sb, -5, 5);
+        xp_tensor *a = xpt_random_layout(&s, da, na, sa, -5, 5), *b = xpt_random_layout(&s, db, nb, sb, -5, 5);
         xp_tensor *got = xp_where(c, a, b);
         ck_assert_msg(got != NULL, "where: %s", xp_last_error());
         ck_assert_int_eq(xp_dtype_of(got), xp_dtype_promote(da, db));
-        expect_close(got, ref_map(3, (const xp_tensor *const[]){c, a, b}, r_where), 0, 0);
+        xpt_assert_close(got, ref_map(3, (const xp_tensor *const[]){c, a, b}, r_where), 0, 0);
     }
     /* the brief's example shapes: [4,1,5] condition, [3,1] and [5] values */
-    xp_tensor *c = random_layout(&s, XP_BOOL, 3, (int64_t[]){4, 1, 5}, 0, 1);
+    xp_tensor *c = xpt_random_layout(&s, XP_BOOL, 3, (int64_t[]){4, 1, 5}, 0, 1);
     xp_tensor *a = xpt_random(&s, XP_F32, 2, (int64_t[]){3, 1}, -1, 1);
     xp_tensor *b = from_f32(1, (int64_t[]){5}, (float[]){NAN, 1, 2, 3, 4});
     xp_tensor *got = xp_where(c, a, b);
     xpt_assert_shape(got, 4, 3, 5);
-    expect_close(got, ref_map(3, (const xp_tensor *const[]){c, a, b}, r_where), 0, 0);
+    xpt_assert_close(got, ref_map(3, (const xp_tensor *const[]){c, a, b}, r_where), 0, 0);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -752,18 +706,18 @@ START_TEST(clone_and_contiguous_copy_strided_views) {
     xp_scope *sc = xp_scope_push();
     uint64_t s = 4001;
     for (int it = 0; it < 20; it++) {
-        int nd = (int)rand_int(&s, 0, 4);
+        int nd = (int)xpt_rand_int(&s, 0, 4);
         int64_t shape[XP_MAX_DIMS];
         for (int d = 0; d < nd; d++) shape[d] = rand_size(&s);
         xp_dtype dt = (xp_dtype)(it % XP_DTYPE_COUNT);
-        xp_tensor *x = random_layout(&s, dt, nd, shape, -50, 50);
+        xp_tensor *x = xpt_random_layout(&s, dt, nd, shape, -50, 50);
         /* clone has no public wrapper: dispatch it */
         xp_tensor *c = it % 2 ? xp_dispatch(XP_OP_clone, (xp_arg[]){xp_arg_tensor(x)}, 1) : xp_contiguous(x);
         ck_assert_msg(c != NULL, "%s", xp_last_error());
         ck_assert(xp_is_contiguous(c));
         ck_assert_int_eq(xp_dtype_of(c), dt);
         if (xp_numel(x) > 0) ck_assert(!xp_shares_storage(c, x));
-        expect_close(c, x, 0, 0);
+        xpt_assert_close(c, x, 0, 0);
     }
     xp_scope_pop(sc);
 }

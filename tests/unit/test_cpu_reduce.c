@@ -26,55 +26,9 @@
 #include "tensor/xp_tensor_impl.h"
 #include "testutil.h"
 
-static int64_t rand_int(uint64_t *s, int64_t lo, int64_t hi) {
-    return lo + (int64_t)(xpt_rand_u64(s) % (uint64_t)(hi - lo + 1));
-}
-
-/* The check of xpt_assert_close, with Check called only on a mismatch:
- * every passing ck_assert costs Check a write(2) to its log, which makes
- * element-by-element assertions on large tensors take minutes. On a
- * mismatch xpt_assert_close reports the first differing element. */
-static void expect_close_(const xp_tensor *got, const xp_tensor *want, double rtol, double atol, const char *file,
-                          int line) {
-    bool ok = got != NULL && xp_ndim(got) == xp_ndim(want);
-    for (int d = 0; ok && d < xp_ndim(want); d++) ok = xp_size(got, d) == xp_size(want, d);
-    int64_t n = ok ? xp_numel(want) : 0;
-    for (int64_t i = 0; ok && i < n; i++) {
-        double g = xpt_get_flat(got, i), w = xpt_get_flat(want, i);
-        ok = isnan(w) ? isnan(g) : isinf(w) ? g == w : fabs(g - w) <= atol + rtol * fabs(w);
-    }
-    if (!ok) xpt_assert_close_(got, want, rtol, atol, file, line);
-}
-#define expect_close(got, want, rtol, atol) expect_close_(got, want, rtol, atol, __FILE__, __LINE__)
-
 static const double U_F32 = 1.0 / 16777216.0;
 
-static int64_t rand_size(uint64_t *s) { return rand_int(s, 0, 15) == 0 ? 0 : rand_int(s, 1, 6); }
-
-/* A random tensor with the given logical shape in a random layout:
- * contiguous, transposed, sliced with step 2, or expanded from size 1. */
-static xp_tensor *random_layout(uint64_t *s, xp_dtype dt, int nd, const int64_t *shape, double lo, double hi) {
-    int64_t base[XP_MAX_DIMS];
-    memcpy(base, shape, (size_t)nd * sizeof *base);
-    int mode = (int)rand_int(s, 0, 3);
-    if (mode == 1 && nd >= 2) {
-        int d0 = (int)rand_int(s, 0, nd - 1), d1 = (int)rand_int(s, 0, nd - 1);
-        int64_t t = base[d0];
-        base[d0] = base[d1], base[d1] = t;
-        return xp_transpose(xpt_random(s, dt, nd, base, lo, hi), d0, d1);
-    }
-    if (mode == 2 && nd >= 1) {
-        int d = (int)rand_int(s, 0, nd - 1);
-        base[d] = 2 * shape[d];
-        return xp_slice(xpt_random(s, dt, nd, base, lo, hi), d, 0, XP_END, 2);
-    }
-    if (mode == 3 && nd >= 1) {
-        int d = (int)rand_int(s, 0, nd - 1);
-        base[d] = 1;
-        return xp_expand(xpt_random(s, dt, nd, base, lo, hi), nd, shape);
-    }
-    return xpt_random(s, dt, nd, shape, lo, hi);
-}
+static int64_t rand_size(uint64_t *s) { return xpt_rand_int(s, 0, 15) == 0 ? 0 : xpt_rand_int(s, 1, 6); }
 
 /* ---- reference reductions ---- */
 
@@ -133,13 +87,13 @@ static int random_dims(uint64_t *s, int nd, int64_t *dims, bool *mask) {
     int n = 0;
     for (int d = 0; d < XP_MAX_DIMS; d++) mask[d] = false;
     for (int d = 0; d < nd; d++)
-        if (rand_int(s, 0, 1)) {
+        if (xpt_rand_int(s, 0, 1)) {
             mask[d] = true;
-            dims[n++] = rand_int(s, 0, 1) ? d : d - nd;
+            dims[n++] = xpt_rand_int(s, 0, 1) ? d : d - nd;
         }
     /* shuffle: the order of the list does not matter */
     for (int k = n - 1; k > 0; k--) {
-        int j = (int)rand_int(s, 0, k);
+        int j = (int)xpt_rand_int(s, 0, k);
         int64_t t = dims[k];
         dims[k] = dims[j], dims[j] = t;
     }
@@ -174,14 +128,14 @@ START_TEST(reductions_match_reference_on_random_dims) {
     uint64_t s = 6001;
     for (size_t k = 0; k < sizeof reductions / sizeof *reductions; k++)
         for (int it = 0; it < 80; it++) {
-            int nd = (int)rand_int(&s, 0, 4);
+            int nd = (int)xpt_rand_int(&s, 0, 4);
             int64_t shape[XP_MAX_DIMS], dims[XP_MAX_DIMS];
             for (int d = 0; d < nd; d++) shape[d] = rand_size(&s);
             xp_dtype dt = it % 5 == 4 ? XP_F64 : it % 5 == 3 && reductions[k].op != R_MEAN ? XP_I32 : XP_F32;
-            xp_tensor *x = random_layout(&s, dt, nd, shape, -1000, 1000);
-            bool mask[XP_MAX_DIMS], keepdim = rand_int(&s, 0, 1);
+            xp_tensor *x = xpt_random_layout(&s, dt, nd, shape, -1000, 1000);
+            bool mask[XP_MAX_DIMS], keepdim = xpt_rand_int(&s, 0, 1);
             int n = random_dims(&s, nd, dims, mask);
-            bool whole = n == 0 && !keepdim && rand_int(&s, 0, 1);
+            bool whole = n == 0 && !keepdim && xpt_rand_int(&s, 0, 1);
             xp_tensor *got = whole ? reductions[k].all(x) : reductions[k].dims(x, n, dims, keepdim);
             if ((reductions[k].op == R_MAX || reductions[k].op == R_MIN) && any_empty_reduced(x, mask)) {
                 ck_assert_msg(got == NULL, "%s of an empty dim must fail", reductions[k].name);
@@ -193,7 +147,7 @@ START_TEST(reductions_match_reference_on_random_dims) {
             xp_dtype want_dt = reductions[k].op == R_SUM && dt == XP_I32 ? XP_I64 : dt;
             ck_assert_int_eq(xp_dtype_of(got), want_dt);
             double rtol = dt == XP_F32 ? 2 * U_F32 : dt == XP_F64 ? 1e-15 : 0;
-            expect_close(got, ref_reduce(x, mask, keepdim, reductions[k].op), rtol, dt == XP_I32 ? 0 : 1e-6);
+            xpt_assert_close(got, ref_reduce(x, mask, keepdim, reductions[k].op), rtol, dt == XP_I32 ? 0 : 1e-6);
         }
     xp_scope_pop(sc);
 }
@@ -229,7 +183,7 @@ START_TEST(reductions_over_large_shapes_take_every_layout) {
             for (size_t r = 0; r < sizeof reductions / sizeof *reductions; r++) {
                 xp_tensor *got = reductions[r].dims(x, cases[c].n, cases[c].dims, false);
                 ck_assert_msg(got != NULL, "%s: %s", reductions[r].name, xp_last_error());
-                expect_close(got, ref_reduce(x, mask, false, reductions[r].op), 2 * U_F32, 1e-7);
+                xpt_assert_close(got, ref_reduce(x, mask, false, reductions[r].op), 2 * U_F32, 1e-7);
             }
         }
     xp_scope_pop(sc);
@@ -244,15 +198,15 @@ START_TEST(row_wise_reductions_split_long_reduced_dims) {
     const int64_t shape[2] = {60000, 9};
     bool mask[XP_MAX_DIMS] = {true, false};
     xp_tensor *i = xpt_random(&s, XP_I32, 2, shape, -1000000, 1000000);
-    expect_close(xp_sum_dims(i, XP_DIMS(0), false), ref_reduce(i, mask, false, R_SUM), 0, 0);
-    expect_close(xp_amin_dims(i, XP_DIMS(0), false), ref_reduce(i, mask, false, R_MIN), 0, 0);
+    xpt_assert_close(xp_sum_dims(i, XP_DIMS(0), false), ref_reduce(i, mask, false, R_SUM), 0, 0);
+    xpt_assert_close(xp_amin_dims(i, XP_DIMS(0), false), ref_reduce(i, mask, false, R_MIN), 0, 0);
     xp_tensor *h = xpt_random(&s, XP_F16, 2, shape, -1, 1);
-    expect_close(xp_amax_dims(h, XP_DIMS(0), true), ref_reduce(h, mask, true, R_MAX), 0, 0);
-    expect_close(xp_mean_dims(h, XP_DIMS(0), false), ref_reduce(h, mask, false, R_MEAN), 2.0 / 2048, 1e-9);
+    xpt_assert_close(xp_amax_dims(h, XP_DIMS(0), true), ref_reduce(h, mask, true, R_MAX), 0, 0);
+    xpt_assert_close(xp_mean_dims(h, XP_DIMS(0), false), ref_reduce(h, mask, false, R_MEAN), 2.0 / 2048, 1e-9);
     xp_tensor *f = xpt_random(&s, XP_F32, 2, shape, -1, 1);
     ((float *)xp_data(f))[50000 * 9 + 3] = NAN;
-    expect_close(xp_amin_dims(f, XP_DIMS(0), false), ref_reduce(f, mask, false, R_MIN), 0, 0);
-    expect_close(xp_sum_dims(f, XP_DIMS(0), false), ref_reduce(f, mask, false, R_SUM), 2 * U_F32, 1e-9);
+    xpt_assert_close(xp_amin_dims(f, XP_DIMS(0), false), ref_reduce(f, mask, false, R_MIN), 0, 0);
+    xpt_assert_close(xp_sum_dims(f, XP_DIMS(0), false), ref_reduce(f, mask, false, R_SUM), 2 * U_F32, 1e-9);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -305,13 +259,13 @@ START_TEST(half_precision_reductions_round_once) {
     xp_dtype dts[2] = {XP_F16, XP_BF16};
     double u[2] = {1.0 / 2048, 1.0 / 256};
     for (int k = 0; k < 2; k++) {
-        xp_tensor *x = random_layout(&s, dts[k], 3, (int64_t[]){5, 64, 7}, -1, 1);
+        xp_tensor *x = xpt_random_layout(&s, dts[k], 3, (int64_t[]){5, 64, 7}, -1, 1);
         bool mask[XP_MAX_DIMS] = {false, true, false};
         xp_tensor *r = xp_sum_dims(x, XP_DIMS(1), false);
         ck_assert_int_eq(xp_dtype_of(r), dts[k]);
-        expect_close(r, ref_reduce(x, mask, false, R_SUM), 2 * u[k], 1e-9);
-        expect_close(xp_mean_dims(x, XP_DIMS(1), false), ref_reduce(x, mask, false, R_MEAN), 2 * u[k], 1e-9);
-        expect_close(xp_amax_dims(x, XP_DIMS(1), false), ref_reduce(x, mask, false, R_MAX), 0, 0);
+        xpt_assert_close(r, ref_reduce(x, mask, false, R_SUM), 2 * u[k], 1e-9);
+        xpt_assert_close(xp_mean_dims(x, XP_DIMS(1), false), ref_reduce(x, mask, false, R_MEAN), 2 * u[k], 1e-9);
+        xpt_assert_close(xp_amax_dims(x, XP_DIMS(1), false), ref_reduce(x, mask, false, R_MAX), 0, 0);
     }
     xp_scope_pop(sc);
 }
@@ -364,9 +318,9 @@ START_TEST(amax_and_amin_propagate_nan) {
     xp_tensor *w = xpt_random(&s, XP_F32, 2, (int64_t[]){50, 33}, -1, 1);
     ((float *)xp_data(w))[17 * 33 + 5] = NAN;
     bool mask[XP_MAX_DIMS] = {true, false};
-    expect_close(xp_amin_dims(w, XP_DIMS(0), false), ref_reduce(w, mask, false, R_MIN), 0, 0);
+    xpt_assert_close(xp_amin_dims(w, XP_DIMS(0), false), ref_reduce(w, mask, false, R_MIN), 0, 0);
     bool mask1[XP_MAX_DIMS] = {false, true};
-    expect_close(xp_amax_dims(w, XP_DIMS(1), false), ref_reduce(w, mask1, false, R_MAX), 0, 0);
+    xpt_assert_close(xp_amax_dims(w, XP_DIMS(1), false), ref_reduce(w, mask1, false, R_MAX), 0, 0);
     xp_scope_pop(sc);
 }
 END_TEST
@@ -393,28 +347,28 @@ START_TEST(argmax_matches_reference_with_ties) {
     xp_scope *sc = xp_scope_push();
     uint64_t s = 7001;
     for (int it = 0; it < 120; it++) {
-        int nd = (int)rand_int(&s, 0, 4);
+        int nd = (int)xpt_rand_int(&s, 0, 4);
         int64_t shape[XP_MAX_DIMS];
-        for (int d = 0; d < nd; d++) shape[d] = rand_int(&s, 1, 6);
+        for (int d = 0; d < nd; d++) shape[d] = xpt_rand_int(&s, 1, 6);
         xp_dtype dt = it % 3 == 2 ? XP_I32 : XP_F32;
         /* few distinct values: ties everywhere */
-        xp_tensor *x = random_layout(&s, dt, nd, shape, -3, 3);
+        xp_tensor *x = xpt_random_layout(&s, dt, nd, shape, -3, 3);
         if (dt == XP_F32) x = xp_to(xp_to(x, XP_I32), XP_F32);
-        bool keepdim = rand_int(&s, 0, 1), mask[XP_MAX_DIMS];
+        bool keepdim = xpt_rand_int(&s, 0, 1), mask[XP_MAX_DIMS];
         xp_tensor *got, *want;
         if (nd == 0 || it % 4 == 0) {
             for (int d = 0; d < XP_MAX_DIMS; d++) mask[d] = true;
             got = xp_argmax(x);
             want = ref_reduce(x, mask, false, R_ARGMAX);
         } else {
-            int d = (int)rand_int(&s, 0, nd - 1);
+            int d = (int)xpt_rand_int(&s, 0, nd - 1);
             for (int k = 0; k < XP_MAX_DIMS; k++) mask[k] = k == d;
-            got = xp_argmax_dim(x, rand_int(&s, 0, 1) ? d : d - nd, keepdim);
+            got = xp_argmax_dim(x, xpt_rand_int(&s, 0, 1) ? d : d - nd, keepdim);
             want = ref_reduce(x, mask, keepdim, R_ARGMAX);
         }
         ck_assert_msg(got != NULL, "argmax: %s", xp_last_error());
         ck_assert_int_eq(xp_dtype_of(got), XP_I64);
-        expect_close(got, want, 0, 0);
+        xpt_assert_close(got, want, 0, 0);
     }
     xp_scope_pop(sc);
 }
@@ -492,20 +446,20 @@ START_TEST(softmax_matches_reference_along_any_dim) {
     xp_scope *sc = xp_scope_push();
     uint64_t s = 8001;
     for (int it = 0; it < 80; it++) {
-        int nd = (int)rand_int(&s, 0, 4);
+        int nd = (int)xpt_rand_int(&s, 0, 4);
         int64_t shape[XP_MAX_DIMS];
         for (int d = 0; d < nd; d++) shape[d] = rand_size(&s);
-        if (nd && it % 10 == 0) shape[rand_int(&s, 0, nd - 1)] *= 60; /* long rows or many columns */
+        if (nd && it % 10 == 0) shape[xpt_rand_int(&s, 0, nd - 1)] *= 60; /* long rows or many columns */
         xp_dtype dt = it % 4 == 3 ? XP_F64 : XP_F32;
-        xp_tensor *x = random_layout(&s, dt, nd, shape, -5, 5);
-        int dim = nd ? (int)rand_int(&s, 0, nd - 1) : 0;
-        int64_t arg = rand_int(&s, 0, 1) ? dim : dim - (nd ? nd : 1);
+        xp_tensor *x = xpt_random_layout(&s, dt, nd, shape, -5, 5);
+        int dim = nd ? (int)xpt_rand_int(&s, 0, nd - 1) : 0;
+        int64_t arg = xpt_rand_int(&s, 0, 1) ? dim : dim - (nd ? nd : 1);
         bool log_form = it % 2;
         xp_tensor *got = log_form ? xp_log_softmax(x, arg) : xp_softmax(x, arg);
         ck_assert_msg(got != NULL, "softmax: %s", xp_last_error());
         ck_assert_int_eq(xp_dtype_of(got), dt);
         double tol = dt == XP_F64 ? 1e-13 : log_form ? 2e-6 : 16 * U_F32;
-        expect_close(got, ref_softmax(x, dim, log_form), tol, log_form || dt == XP_F64 ? tol : 0);
+        xpt_assert_close(got, ref_softmax(x, dim, log_form), tol, log_form || dt == XP_F64 ? tol : 0);
     }
     xp_scope_pop(sc);
 }
@@ -516,8 +470,8 @@ START_TEST(softmax_is_stable_for_large_and_infinite_inputs) {
     float v[8] = {1000, 1001, 1002, -INFINITY, -1000, -1001, -1002, 0};
     xp_tensor *x = xp_tensor_from(XP_F32, 2, (int64_t[]){2, 4}, v);
     xp_tensor *p = xp_softmax(x, 1), *lp = xp_log_softmax(x, -1);
-    expect_close(p, ref_softmax(x, 1, false), 16 * U_F32, 0);
-    expect_close(lp, ref_softmax(x, 1, true), 2e-6, 2e-6);
+    xpt_assert_close(p, ref_softmax(x, 1, false), 16 * U_F32, 0);
+    xpt_assert_close(lp, ref_softmax(x, 1, true), 2e-6, 2e-6);
     ck_assert_double_eq(xpt_get_flat(p, 3), 0);
     ck_assert(xpt_get_flat(lp, 3) == -INFINITY);
     /* a NaN poisons its row only; a row of -inf is NaN, as in PyTorch */
@@ -537,11 +491,11 @@ START_TEST(softmax_of_half_and_transposed_inputs) {
     for (int dim = 0; dim < 3; dim++) {
         xp_tensor *r = xp_softmax(h, dim);
         ck_assert_int_eq(xp_dtype_of(r), XP_F16);
-        expect_close(r, ref_softmax(h, dim, false), 2.0 / 2048, 0);
+        xpt_assert_close(r, ref_softmax(h, dim, false), 2.0 / 2048, 0);
     }
     xp_tensor *t = xp_transpose(xpt_random(&s, XP_F32, 2, (int64_t[]){300, 20}, -5, 5), 0, 1); /* [20, 300] */
-    expect_close(xp_softmax(t, 1), ref_softmax(t, 1, false), 16 * U_F32, 0);
-    expect_close(xp_log_softmax(t, 0), ref_softmax(t, 0, true), 2e-6, 2e-6);
+    xpt_assert_close(xp_softmax(t, 1), ref_softmax(t, 1, false), 16 * U_F32, 0);
+    xpt_assert_close(xp_log_softmax(t, 0), ref_softmax(t, 0, true), 2e-6, 2e-6);
     /* rows sum to one */
     xp_tensor *sum = xp_sum_dims(xp_softmax(t, 1), XP_DIMS(1), false);
     for (int i = 0; i < 20; i++) ck_assert_double_eq_tol(xpt_get_flat(sum, i), 1, 1e-5);

@@ -18,6 +18,33 @@ double xpt_rand_uniform(uint64_t *state, double lo, double hi) {
     return lo + (hi - lo) * ((double)(xpt_rand_u64(state) >> 11) / (double)(1ull << 53));
 }
 
+int64_t xpt_rand_int(uint64_t *state, int64_t lo, int64_t hi) {
+    return lo + (int64_t)(xpt_rand_u64(state) % (uint64_t)(hi - lo + 1));
+}
+
+xp_tensor *xpt_random_layout(uint64_t *s, xp_dtype dt, int nd, const int64_t *shape, double lo, double hi) {
+    int64_t base[XP_MAX_DIMS];
+    memcpy(base, shape, (size_t)nd * sizeof *base);
+    int mode = (int)xpt_rand_int(s, 0, 3);
+    if (mode == 1 && nd >= 2) {
+        int d0 = (int)xpt_rand_int(s, 0, nd - 1), d1 = (int)xpt_rand_int(s, 0, nd - 1);
+        int64_t t = base[d0];
+        base[d0] = base[d1], base[d1] = t;
+        return xp_transpose(xpt_random(s, dt, nd, base, lo, hi), d0, d1);
+    }
+    if (mode == 2 && nd >= 1) {
+        int d = (int)xpt_rand_int(s, 0, nd - 1);
+        base[d] = 2 * shape[d];
+        return xp_slice(xpt_random(s, dt, nd, base, lo, hi), d, 0, XP_END, 2);
+    }
+    if (mode == 3 && nd >= 1) {
+        int d = (int)xpt_rand_int(s, 0, nd - 1);
+        base[d] = 1;
+        return xp_expand(xpt_random(s, dt, nd, base, lo, hi), nd, shape);
+    }
+    return xpt_random(s, dt, nd, shape, lo, hi);
+}
+
 xp_tensor *xpt_random(uint64_t *state, xp_dtype dt, int ndim, const int64_t *shape, double lo, double hi) {
     xp_tensor *t = xp_tensor_new(dt, ndim, shape);
     ck_assert_msg(t != NULL, "xp_tensor_new: %s", xp_last_error());

@@ -17,9 +17,17 @@ uint64_t xpt_rand_u64(uint64_t *state);
 /* Uniform in [lo, hi). */
 double xpt_rand_uniform(uint64_t *state, double lo, double hi);
 
+/* Uniform integer in [lo, hi] (inclusive). */
+int64_t xpt_rand_int(uint64_t *state, int64_t lo, int64_t hi);
+
 /* A contiguous tensor of `dt` filled with uniform values in [lo, hi)
  * (rounded for integer dtypes; bool is random 0/1). */
 xp_tensor *xpt_random(uint64_t *state, xp_dtype dt, int ndim, const int64_t *shape, double lo, double hi);
+
+/* A random tensor with the given logical shape in a random layout:
+ * contiguous, transposed, sliced with step 2, or expanded from size 1
+ * (kernels must accept every layout). */
+xp_tensor *xpt_random_layout(uint64_t *state, xp_dtype dt, int ndim, const int64_t *shape, double lo, double hi);
 
 /* Element at multi-index `idx` (through strides) as double. */
 double xpt_get(const xp_tensor *t, const int64_t *idx);
