@@ -231,7 +231,9 @@ static int wrap_dim(const char *fn, const xp_tensor *t, int d) {
 int64_t xp_size(const xp_tensor *t, int d) {
     if (!t) return null_tensor("xp_size"), -1;
     int w = wrap_dim("xp_size", t, d);
-    return w < 0 ? -1 : t->meta.shape[w];
+    if (w < 0) return -1;
+    if (XP_UNLIKELY(t->trace_ref)) return xp_trace_user_dim(t->meta.shape[w]);
+    return t->meta.shape[w];
 }
 
 int64_t xp_stride(const xp_tensor *t, int d) {

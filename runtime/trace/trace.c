@@ -1,8 +1,9 @@
 /*
  * Non-strict export (DESIGN §5): xp_export_trace runs the user's C function
- * once on shape-only tensors and records every op call it makes, through
- * the capture library the Clang plugin uses (runtime/capture), so traced
- * and captured programs have the same form.
+ * once (twice with a declared dim: Comparisons below) on shape-only
+ * tensors and records every op call it makes, through the capture library
+ * the Clang plugin uses (runtime/capture), so traced and captured programs
+ * have the same form.
  *
  * Representation. A traced tensor is an ordinary xp_tensor header with no
  * storage, its (maybe symbolic) shape in meta, and trace_ref = 1 + its
@@ -33,6 +34,13 @@
  * gives a value that is in the handle range but not a live handle, or far
  * outside any sane size; such an int reaching an op is an error naming
  * the dim it most likely came from, never a silent specialization.
+ *
+ * Comparisons. A plain C comparison of a size cannot be seen, so a trace
+ * whose spec declares a dim runs fn twice: user code sees the handles in
+ * the first pass and the same handles moved above every real size in the
+ * second (to_user / from_user). A comparison against a real number goes
+ * the other way in one pass; the two programs then differ, which is an
+ * XP_ERR_DATA_DEPENDENT error naming the first differing node's site.
  */
 #include "trace/xp_trace.h"
 
@@ -110,6 +118,7 @@ typedef struct xp_trace {
     char **buffers; /* names found written in a first trace */
     int nbuffers;
     bool log;
+    bool pass2; /* the second pass: sizes handed to user code are in the high range */
 } xp_trace;
 
 static _Thread_local xp_trace *g_trace;
@@ -148,6 +157,37 @@ static xp_srcloc current_loc(xp_trace *tr) {
     int32_t f = xp_program_file(tr->prog, base_name(here.file));
     if (f < 0) return XP_NO_LOC;
     return (xp_srcloc){f, here.line, 0};
+}
+
+/* ---- sizes: the two encodings user code sees ---- */
+
+/* The first pass hands user code the handles themselves (huge negative
+ * ints); the second hands it the same handles moved into a disjoint range
+ * above every real size, [2^61, 2^61 + 2^40) (real sizes are at most
+ * XP_SYM_MAX_DEFAULT = 2^61 - 1, XP_END is INT64_MAX). A C comparison of a
+ * size against a real number then goes the other way in one of the
+ * passes, and the two recorded programs differ. Internal code only ever
+ * sees handles: the boundary maps (xp_size and xp_numel return to_user,
+ * every int reaching dispatch and the xp_sym_* helpers goes through
+ * from_user). */
+#define USER_HI_BASE ((uint64_t)1 << 61)
+#define USER_HI_SPAN ((uint64_t)1 << 40)
+
+static int64_t to_user(const xp_trace *tr, xp_dim d) {
+    if (!tr || !tr->pass2 || !xs_is_handle(d)) return d;
+    return (int64_t)((uint64_t)d - (uint64_t)INT64_MIN + USER_HI_BASE);
+}
+
+/* Also maps the result of plain arithmetic on a high-range size back next
+ * to the handle range, where the checks below recognize it. */
+static xp_dim from_user(const xp_trace *tr, int64_t v) {
+    if (!tr || !tr->pass2 || v < (int64_t)USER_HI_BASE || v >= (int64_t)(USER_HI_BASE + USER_HI_SPAN)) return v;
+    return (xp_dim)((uint64_t)v - USER_HI_BASE + (uint64_t)INT64_MIN);
+}
+
+int64_t xp_trace_user_dim(xp_dim d) {
+    xp_trace *tr = g_trace;
+    return to_user(tr, d);
 }
 
 /* ---- sizes: telling a handle from the result of plain C arithmetic ---- */
@@ -342,6 +382,7 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
     }
     xp_carg cargs[XP_MAX_OP_ARGS];
     xp_cref *lists[XP_MAX_OP_ARGS] = {0};
+    int64_t *ilists[XP_MAX_OP_ARGS] = {0};
     xp_tensor *result = NULL;
     bool ok = true;
     for (int i = 0; ok && i < sc->nargs; i++) {
@@ -368,14 +409,28 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
             cargs[i] = xp_carg_tl(a->tl.n, lists[i]);
             break;
         }
-        case XP_ARG_INT:
-            ok = check_int(tr, op, sc->args[i].name, a->i);
-            cargs[i] = xp_carg_i(a->i);
+        case XP_ARG_INT: {
+            xp_dim v = from_user(tr, a->i);
+            ok = check_int(tr, op, sc->args[i].name, v);
+            cargs[i] = xp_carg_i(v);
             break;
-        case XP_ARG_INT_LIST:
-            for (int k = 0; ok && k < a->il.n; k++) ok = check_int(tr, op, sc->args[i].name, a->il.v[k]);
-            cargs[i] = xp_carg_il(a->il.n, a->il.v);
+        }
+        case XP_ARG_INT_LIST: {
+            const int64_t *v = a->il.v;
+            if (tr->pass2 && a->il.n > 0) {
+                ilists[i] = xp_calloc((size_t)a->il.n, sizeof(int64_t));
+                if (!ilists[i]) {
+                    trace_fail(tr, XP_ERR_OOM, "out of memory while tracing");
+                    ok = false;
+                    break;
+                }
+                for (int k = 0; k < a->il.n; k++) ilists[i][k] = from_user(tr, a->il.v[k]);
+                v = ilists[i];
+            }
+            for (int k = 0; ok && k < a->il.n; k++) ok = check_int(tr, op, sc->args[i].name, v[k]);
+            cargs[i] = xp_carg_il(a->il.n, v);
             break;
+        }
         case XP_ARG_FLOAT:
             if (a->f < -0x1p62) {
                 /* a handle converted to double: the size would be frozen */
@@ -406,7 +461,7 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
             result = traced_header(tr, out);
         }
     }
-    for (int i = 0; i < sc->nargs; i++) free(lists[i]);
+    for (int i = 0; i < sc->nargs; i++) free(lists[i]), free(ilists[i]);
     return result;
 }
 
@@ -435,7 +490,7 @@ int64_t xp_trace_numel(const xp_tensor *t) {
     xp_symctx *ctx = tr ? tr->prog->syms : NULL;
     xp_dim n = 1;
     for (int d = 0; d < t->meta.ndim && xp_dim_is_valid(n); d++) n = xp_dim_mul(ctx, n, t->meta.shape[d]);
-    return n;
+    return to_user(tr, n);
 }
 
 /* ---- public symbolic-int helpers ---- */
@@ -443,6 +498,8 @@ int64_t xp_trace_numel(const xp_tensor *t) {
 static int64_t sym_op(char what, int64_t a, int64_t b) {
     xp_trace *tr = NULL;
     if (XP_UNLIKELY(xp_trace_active_)) tr = g_trace;
+    a = from_user(tr, a);
+    b = from_user(tr, b);
     if (!tr || (!xp_dim_is_sym(a) && !xp_dim_is_sym(b))) {
         int64_t r;
         switch (what) {
@@ -481,7 +538,7 @@ static int64_t sym_op(char what, int64_t a, int64_t b) {
                    xp_error_pending() ? xp_last_error() : "division by a constant that is not positive");
         return 0;
     }
-    return r;
+    return to_user(tr, r);
 }
 
 int64_t xp_sym_add(int64_t a, int64_t b) { return sym_op('+', a, b); }
@@ -657,6 +714,94 @@ static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *p
     return st;
 }
 
+/* ---- comparing the two passes ---- */
+
+static bool same_arg(const xp_narg *a, const xp_narg *b) {
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case XP_ARG_TENSOR: return a->value == b->value;
+    case XP_ARG_TENSOR_LIST:
+        return a->vl.n == b->vl.n && (a->vl.n == 0 || !memcmp(a->vl.v, b->vl.v, (size_t)a->vl.n * sizeof *a->vl.v));
+    case XP_ARG_INT: return a->i == b->i;
+    case XP_ARG_INT_LIST:
+        return a->il.n == b->il.n && (a->il.n == 0 || !memcmp(a->il.v, b->il.v, (size_t)a->il.n * sizeof *a->il.v));
+    case XP_ARG_FLOAT: return a->f == b->f || (isnan(a->f) && isnan(b->f));
+    case XP_ARG_BOOL: return a->b == b->b;
+    case XP_ARG_DTYPE: return a->dt == b->dt;
+    default: return true;
+    }
+}
+
+/* The first node (in order, branches included) where the graphs differ:
+ * its location in *loc (from a, else b); false when they agree. */
+static bool graph_diff(const xp_graph *a, const xp_graph *b, xp_srcloc *loc) {
+    int n = a->nnodes < b->nnodes ? a->nnodes : b->nnodes;
+    for (int i = 0; i < n; i++) {
+        const xp_node *x = &a->nodes[i], *y = &b->nodes[i];
+        bool same = x->op == y->op && x->nargs == y->nargs && x->nouts == y->nouts && x->nsub == y->nsub;
+        for (int k = 0; same && k < x->nargs; k++) same = same_arg(&x->args[k], &y->args[k]);
+        if (!same) {
+            *loc = x->loc.file >= 0 ? x->loc : y->loc;
+            return true;
+        }
+        for (int k = 0; k < x->nsub; k++)
+            if (x->sub[k] && y->sub[k] && graph_diff(x->sub[k], y->sub[k], loc)) return true;
+    }
+    if (a->nnodes != b->nnodes) {
+        const xp_node *extra = a->nnodes > n ? &a->nodes[n] : &b->nodes[n];
+        *loc = extra->loc;
+        return true;
+    }
+    if (a->noutputs != b->noutputs ||
+        (a->noutputs && memcmp(a->outputs, b->outputs, (size_t)a->noutputs * sizeof *a->outputs))) {
+        *loc = XP_NO_LOC;
+        return true;
+    }
+    return false;
+}
+
+static bool same_program(const xp_program *a, const xp_program *b) {
+    xp_srcloc loc;
+    if (graph_diff(a->graph, b->graph, &loc)) return false;
+    char *ja = NULL, *jb = NULL;
+    size_t la = 0, lb = 0;
+    bool same = xp_program_to_json(a, &ja, &la) == XP_OK && xp_program_to_json(b, &jb, &lb) == XP_OK && la == lb &&
+                !memcmp(ja, jb, la);
+    free(ja);
+    free(jb);
+    xp_clear_error();
+    return same;
+}
+
+/* The error for two passes that recorded different programs (or a second
+ * pass that failed, msg2): a plain C comparison of a symbolic size. */
+static xp_status specialized(const xp_trace *tr, const xp_program *first, const xp_program *second, const char *msg2) {
+    char where[256] = "";
+    xp_srcloc loc = XP_NO_LOC;
+    if (second && graph_diff(first->graph, second->graph, &loc) && loc.file >= 0) {
+        char text[200];
+        const xp_program *p = loc.file < (int32_t)first->nfiles ? first : second;
+        if (xp_srcloc_format(p, loc, text, sizeof text) > 0 && text[0])
+            snprintf(where, sizeof where, " (the first difference is at %s)", text);
+    }
+    char dims[512] = "";
+    const xp_symctx *ctx = first->syms;
+    int nsyms = xp_sym_count(ctx);
+    size_t len = 0;
+    for (int i = 0; i < nsyms && len < sizeof dims; i++)
+        len += (size_t)snprintf(dims + len, sizeof dims - len, "%s'%s'", i == 0 ? "" : i == nsyms - 1 ? " or " : ", ",
+                                xp_sym_name(ctx, i));
+    char buf[2048];
+    snprintf(buf, sizeof buf,
+             "the traced function compares a symbolic size in plain C code%s: the branch would silently "
+             "specialize %s %s; a C comparison of a size cannot be traced: export this function with the Clang plugin, "
+             "which decides such conditions from the declared ranges, or make the dim static%s%s%s",
+             where, nsyms > 1 ? "one of the dims" : "dim", dims, msg2 ? " (the second pass failed: " : "", msg2 ? msg2 : "",
+             msg2 ? ")" : "");
+    if (tr->log) fprintf(stderr, "xport-dynamic: trace: error: %s\n", buf);
+    return xp_error(XP_ERR_DATA_DEPENDENT, "%s", buf);
+}
+
 static xp_status export_trace(const traced_fn *f, const char *spec, xp_program **out) {
     if (!out) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: out is NULL");
     *out = NULL;
@@ -674,6 +819,25 @@ static xp_status export_trace(const traced_fn *f, const char *spec, xp_program *
         st = trace_once(&tr, f, ps, n, out, &rerun);
         if (st != XP_OK || !rerun) break;
         if (attempt == 1) st = xp_error(XP_ERR_INTERNAL, "xp_export_trace: buffers changed between two traces");
+    }
+    bool dynamic = false;
+    for (int i = 0; i < n; i++) dynamic |= ps[i].kind == XP_PRAGMA_DIM;
+    if (st == XP_OK && dynamic) {
+        /* the second pass: sizes in the high range (see to_user) */
+        if (tr.log) fprintf(stderr, "xport-dynamic: trace: tracing again with sizes above every real size\n");
+        xp_program *second = NULL;
+        bool rerun = false;
+        tr.pass2 = true;
+        xp_status st2 = trace_once(&tr, f, ps, n, &second, &rerun);
+        tr.pass2 = false;
+        char *msg2 = st2 != XP_OK ? xp_strdup(xp_last_error()) : NULL;
+        if (st2 != XP_OK || rerun || !same_program(*out, second)) {
+            st = specialized(&tr, *out, second, msg2);
+            xp_program_free(*out);
+            *out = NULL;
+        }
+        free(msg2);
+        xp_program_free(second);
     }
     for (int i = 0; i < tr.nbuffers; i++) free(tr.buffers[i]);
     free(tr.buffers);

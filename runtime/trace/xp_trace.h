@@ -28,6 +28,10 @@ xp_tensor *xp_trace_dispatch(struct xp_trace *tr, const xp_op_def *op, const xp_
  * error naming the call site (`fn` is the function read through). */
 void xp_trace_data_access(const char *fn, const xp_tensor *t);
 
+/* A size of a traced tensor as user code sees it (xp_size): the handle
+ * itself in the first pass, moved above every real size in the second. */
+int64_t xp_trace_user_dim(xp_dim d);
+
 /* xp_numel of a traced tensor: the symbolic product of its sizes. */
 int64_t xp_trace_numel(const xp_tensor *t);
 
