@@ -355,19 +355,23 @@ START_TEST(guard_rejects_null_input_and_wrong_counts) {
 }
 END_TEST
 
-/* x: f32[dimx], y: f32[dimx + 1]; returns neg(x), neg(y). */
-static xp_program *derived_program(void) {
-    xp_program *p = xp_program_new("derived");
-    xp_dim dimx = xp_sym_new(p->syms, "dimx", 2, 64);
-    xp_dim dimy = xp_dim_add(p->syms, dimx, 1);
+/* Adds x: f32[dx], y: f32[dy] and returns neg(x), neg(y). */
+static xp_program *neg_pair(xp_program *p, xp_dim dx, xp_dim dy) {
     int32_t x, y, nx, ny;
-    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "x", NULL, XP_F32, 1, (xp_dim[]){dimx}, &x));
-    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "y", NULL, XP_F32, 1, (xp_dim[]){dimy}, &y));
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "x", NULL, XP_F32, 1, (xp_dim[]){dx}, &x));
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "y", NULL, XP_F32, 1, (xp_dim[]){dy}, &y));
     ok(xp_graph_add_node(p->graph, XP_OP_neg, (xp_narg[]){xp_narg_value(x)}, 1, XP_NO_LOC, &nx));
     ok(xp_graph_add_node(p->graph, XP_OP_neg, (xp_narg[]){xp_narg_value(y)}, 1, XP_NO_LOC, &ny));
     ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, nx, NULL));
     ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, ny, NULL));
     return p;
+}
+
+/* x: f32[dimx], y: f32[dimx + 1]; returns neg(x), neg(y). */
+static xp_program *derived_program(void) {
+    xp_program *p = xp_program_new("derived");
+    xp_dim dimx = xp_sym_new(p->syms, "dimx", 2, 64);
+    return neg_pair(p, dimx, xp_dim_add(p->syms, dimx, 1));
 }
 
 static xp_status run_1d(xp_program *p, int64_t nx, int64_t ny, xp_tensor **outs) {
@@ -399,15 +403,7 @@ END_TEST
 static xp_program *solve_program(void) {
     xp_program *p = xp_program_new("solve");
     xp_dim n = xp_sym_new(p->syms, "n", 1, 1024);
-    xp_dim two_n = xp_dim_mul(p->syms, n, 2);
-    int32_t x, y, nx, ny;
-    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "x", NULL, XP_F32, 1, (xp_dim[]){two_n}, &x));
-    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "y", NULL, XP_F32, 1, (xp_dim[]){n}, &y));
-    ok(xp_graph_add_node(p->graph, XP_OP_neg, (xp_narg[]){xp_narg_value(x)}, 1, XP_NO_LOC, &nx));
-    ok(xp_graph_add_node(p->graph, XP_OP_neg, (xp_narg[]){xp_narg_value(y)}, 1, XP_NO_LOC, &ny));
-    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, nx, NULL));
-    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, ny, NULL));
-    return p;
+    return neg_pair(p, xp_dim_mul(p->syms, n, 2), n);
 }
 
 START_TEST(guard_solves_symbol_from_derived_dim) {
