@@ -128,9 +128,11 @@ xp_status xp_program_bind_tensor(xp_program *p, const char *target, const xp_ten
     struct xp_exec_state *s;
     xp_status st = xp_exec_state_get(p, &s);
     if (st != XP_OK) return st;
-    for (int i = 0; i < p->nsig_in; i++) {
+    /* the signature index finds the target in constant time: binding a
+     * model's weights one by one stays linear in their number */
+    int i = xp_program_input_by_target(p, target);
+    if (i >= 0 && xp_exec_is_weight_kind(p->sig_in[i].kind)) {
         const xp_sig_input *si = &p->sig_in[i];
-        if (!xp_exec_is_weight_kind(si->kind) || !si->target || strcmp(si->target, target) != 0) continue;
         st = check_weight(p, si, t, "");
         if (st != XP_OK) return st;
         if (!t->storage) return xp_error(XP_ERR_INVALID_ARG, "%s %s: the tensor has no data", kind_word(si->kind), target);
