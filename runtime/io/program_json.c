@@ -850,7 +850,7 @@ static xp_status r_outputs(reader *r, const xp_strmap *names, json_t *root) {
         json_t *o = json_array_get(outs, i);
         const char *kind_s, *target;
         xp_output_kind kind;
-        int32_t id;
+        int32_t id = -1; /* set by r_ref; GCC -O3 cannot see that */
         path_join(path, "outputs[%zu]", i);
         path_join(sub, "%s.value", path);
         if ((st = need_object(o, path)) || (st = r_ref(names, json_object_get(o, "value"), sub, &id)) ||
