@@ -409,6 +409,22 @@ int64_t xp_sym_sub(int64_t a, int64_t b);
 int64_t xp_sym_mul(int64_t a, int64_t b);
 int64_t xp_sym_div(int64_t a, int64_t b);
 
+/* Size comparisons that stay symbolic while tracing (plain comparisons
+ * otherwise): a == b, a != b, a < b, a <= b, a > b, a >= b. While tracing,
+ * a relation the declared ranges decide gives its value and is listed as
+ * a specialization of the program (as the plugin lists a decided `if`);
+ * one they do not decide fails the trace with a message naming the dim,
+ * its range and the bound that would decide it. Plain C comparisons of a
+ * size are checked after the fact (docs/tracing.md, Comparisons); these
+ * are decided where they happen. The Clang plugin captures them as the C
+ * operators. */
+bool xp_sym_eq(int64_t a, int64_t b);
+bool xp_sym_ne(int64_t a, int64_t b);
+bool xp_sym_lt(int64_t a, int64_t b);
+bool xp_sym_le(int64_t a, int64_t b);
+bool xp_sym_gt(int64_t a, int64_t b);
+bool xp_sym_ge(int64_t a, int64_t b);
+
 /* ---- decompositions and the op registry (DESIGN §4, §5) ---------------- */
 
 /* A set of ops to decompose (torch's get_decompositions). */
@@ -593,9 +609,56 @@ XP_AT_DONE_(b, bool)
 #define xp_sym_sub(...) XP_AT_(xp_at_done_i_, xp_sym_sub(__VA_ARGS__))
 #define xp_sym_mul(...) XP_AT_(xp_at_done_i_, xp_sym_mul(__VA_ARGS__))
 #define xp_sym_div(...) XP_AT_(xp_at_done_i_, xp_sym_div(__VA_ARGS__))
+#define xp_sym_eq(...) XP_AT_(xp_at_done_b_, xp_sym_eq(__VA_ARGS__))
+#define xp_sym_ne(...) XP_AT_(xp_at_done_b_, xp_sym_ne(__VA_ARGS__))
+#define xp_sym_lt(...) XP_AT_(xp_at_done_b_, xp_sym_lt(__VA_ARGS__))
+#define xp_sym_le(...) XP_AT_(xp_at_done_b_, xp_sym_le(__VA_ARGS__))
+#define xp_sym_gt(...) XP_AT_(xp_at_done_b_, xp_sym_gt(__VA_ARGS__))
+#define xp_sym_ge(...) XP_AT_(xp_at_done_b_, xp_sym_ge(__VA_ARGS__))
 #define xp_cond(...) XP_AT_(xp_at_done_t_, xp_cond(__VA_ARGS__))
 #define xp_map(...) XP_AT_(xp_at_done_t_, xp_map(__VA_ARGS__))
 #endif /* XPORT_CALL_SITES */
+
+/* ---- seeing C comparisons of sizes while tracing (docs/tracing.md) ----
+ *
+ * xp_export_trace cannot see `if (xp_size(x, 0) == 10)` happen: it checks
+ * the traced graph against runs at chosen sizes afterwards. Compiling the
+ * model's files with comparison tracing (GCC: -fsanitize-coverage=trace-cmp;
+ * Clang: -fsanitize-coverage=trace-pc-guard,trace-cmp) makes every integer
+ * comparison call a hook; define XPORT_TRACE_CMP before including xport.h
+ * in exactly one file of the program to define the hooks, and the tracer
+ * then sees each comparison of a symbolic size with its operands (10, or
+ * another size), checks the graph at those sizes too, and stops a loop
+ * bounded by a size. Outside a trace a hook is one load and a branch. The
+ * hooks are the sanitizer-coverage ABI, so this cannot be combined with a
+ * fuzzer's own (libFuzzer, AFL). */
+void xp_trace_cmp_(uint64_t a, uint64_t b);
+void xp_trace_switch_(uint64_t v, const uint64_t *cases);
+
+#ifdef XPORT_TRACE_CMP
+#define XP_CMP_HOOK_(name, T, fwd)                                                            \
+    void name(T a, T b);                                                                      \
+    void name(T a, T b) { fwd; }
+/* sizes are 64-bit: a narrower comparison holds no size */
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmp1, uint8_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmp2, uint16_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmp4, uint32_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmp8, uint64_t, xp_trace_cmp_(a, b))
+XP_CMP_HOOK_(__sanitizer_cov_trace_const_cmp1, uint8_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_const_cmp2, uint16_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_const_cmp4, uint32_t, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_const_cmp8, uint64_t, xp_trace_cmp_(a, b))
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmpf, float, (void)a; (void)b)
+XP_CMP_HOOK_(__sanitizer_cov_trace_cmpd, double, (void)a; (void)b)
+#undef XP_CMP_HOOK_
+void __sanitizer_cov_trace_switch(uint64_t v, void *cases); /* GCC's built-in type; uint64_t[] */
+void __sanitizer_cov_trace_switch(uint64_t v, void *cases) { xp_trace_switch_(v, (const uint64_t *)cases); }
+/* Clang's trace-cmp needs an edge-coverage mode; its guards are unused */
+void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop);
+void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop) { (void)start, (void)stop; }
+void __sanitizer_cov_trace_pc_guard(uint32_t *guard);
+void __sanitizer_cov_trace_pc_guard(uint32_t *guard) { (void)guard; }
+#endif /* XPORT_TRACE_CMP */
 
 #ifdef __cplusplus
 }

@@ -240,6 +240,13 @@ static xp_status parse_directive(xp_spec_lexer *lx, xp_pragma *p) {
             snprintf(ctx, sizeof ctx, "after input '%s'", p->name);
             st = expect(lx, ',', ctx);
         }
+        if (st == XP_OK && xp_spec_at_word(lx, "int")) { /* a SYMINT: no shape */
+            p->int_input = true;
+            p->shape.offset = lx->tok.offset;
+            st = xp_spec_next(lx);
+            p->shape.length = lx->prev_end - p->shape.offset;
+            break;
+        }
         if (st == XP_OK) st = parse_shape(lx, &p->shape);
         break;
     case XP_PRAGMA_PARAM:

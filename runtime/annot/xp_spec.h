@@ -61,6 +61,7 @@ typedef struct xp_pragma {
     char name[XP_SPEC_NAME_MAX];     /* input: parameter name; dim: dim name; meta: op name */
     int name_offset, name_length;
     xp_spec_shape shape;             /* input, param, buffer */
+    bool int_input;                  /* input(NAME, int): a symbolic int input (SYMINT), NAME a dim */
     bool has_min, has_max;           /* dim */
     int64_t min, max;
     int min_offset, max_offset;      /* the EXPR after min= / max= (-1 if absent) */

@@ -90,6 +90,13 @@ void xp_scope_pop(xp_scope *scope) {
     pop_innermost();
 }
 
+void xp_scope_unwind_inner(xp_scope *scope) {
+    xp_scope *s = innermost;
+    while (s && s != scope) s = s->parent;
+    if (!s) return;
+    while (innermost != scope) pop_innermost();
+}
+
 xp_tensor *xp_keep(xp_tensor *t) {
     if (!t || !t->scope) return t;
     xp_scope *parent = t->scope->parent;

@@ -309,6 +309,7 @@ double xp_item_f64(xp_tensor *t) {
 }
 
 int64_t xp_item_i64(xp_tensor *t) {
+    if (XP_UNLIKELY(t && t->trace_ref == XP_TRACE_REF_SYMINT)) return xp_trace_symint_value(t);
     const void *p = item_ptr("xp_item_i64", t);
     return p ? xp_load_i64(t->meta.dtype, p) : 0;
 }

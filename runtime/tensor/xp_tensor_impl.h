@@ -39,6 +39,8 @@ typedef struct xp_storage {
     void *release_ctx;
 } xp_storage;
 
+#define XP_TRACE_REF_SYMINT (-1)
+
 struct xp_tensor {
     xp_meta meta;                 /* must stay first */
     int64_t strides[XP_MAX_DIMS]; /* in elements */
@@ -50,6 +52,10 @@ struct xp_tensor {
      * (shape-only, storage-less) tensor made by xp_export_trace, 0 for every
      * eager tensor; so a zero-initialized header is an eager one. */
     int32_t trace_ref;
+    /* A SYMINT input of a trace (trace_ref == XP_TRACE_REF_SYMINT), a 0-d
+     * i64 header whose value xp_item_i64 reads: its size (a handle, or a
+     * concrete value in a validation pass). */
+    int64_t trace_int;
     bool is_buffer; /* xp_tensor_mark_buffer */
     char *name;     /* weight name (xp_tensor_set_name), malloc'd, or NULL */
 };
@@ -107,5 +113,9 @@ static inline bool xp_index_next(int ndim, const int64_t *shape, int64_t *idx) {
 void xp_scope_adopt(xp_tensor *t);
 /* Removes t from its scope (used by xp_tensor_free and xp_keep). */
 void xp_scope_disown(xp_tensor *t);
+/* Pops every scope opened inside `scope` (which stays open), silently:
+ * the tracer's cleanup after the traced function aborted (a failed
+ * assert) with its own scopes still open. */
+void xp_scope_unwind_inner(struct xp_scope *scope);
 
 #endif /* XP_TENSOR_IMPL_H */

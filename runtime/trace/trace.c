@@ -48,15 +48,35 @@
 #include "capture/capture_internal.h"
 #include "sym/sym_internal.h"
 #include "annot/xp_spec.h"
+#include "tensor/xp_tensor_impl.h"
+#include "trace/trace_internal.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int xp_trace_active_;
+
+/* The most dims a spec may declare (each validation pass assigns them all). */
+#define XP_MAX_TRACE_SYMS 64
+
+/* Sizes the comparison hooks may add to the validation passes, and the
+ * comparisons of a size one pass may make (more: a loop bounded by a size). */
+#define XP_MAX_BREAKS 128
+#define XP_MAX_SIZE_COMPARISONS (1L << 20)
+
+/* Validation passes (export_dynamic) cover a symbol's range up to its max
+ * when the max is at most this far above its min. */
+#define VALIDATE_CAP 1024
+
+/* The largest value a validation pass gives a symbol of range [lo, hi],
+ * or -1 when its max is out of reach. */
+static int64_t validate_hi(int64_t lo, int64_t hi) { return hi - lo <= VALIDATE_CAP ? hi : -1; }
 
 /* ---- call sites ---- */
 
@@ -107,6 +127,11 @@ typedef struct lifted {
     xp_tensor *data; /* a private copy to bind, or NULL (same target seen before) */
 } lifted;
 
+/* What user code sees as the size of a dynamic dim in a pass (see
+ * export_trace): the handle, the handle moved above every real size, or
+ * (validation passes) a concrete value of each symbol. */
+typedef enum pass_kind { PASS_LOW, PASS_HIGH, PASS_CONCRETE } pass_kind;
+
 typedef struct xp_trace {
     xp_program *prog;
     xp_capture *cap;
@@ -118,10 +143,28 @@ typedef struct xp_trace {
     char **buffers; /* names found written in a first trace */
     int nbuffers;
     bool log;
-    bool pass2; /* the second pass: sizes handed to user code are in the high range */
+    pass_kind pass;
+    const int64_t *values; /* PASS_CONCRETE: the value of each symbol (spec order) */
+    bool validate;         /* a pass only compared: weights are neither copied nor bound */
+    site last_site;        /* of the last op recorded: where an abort happened after */
+    int nops, op_limit;    /* ops recorded in this pass; more than op_limit (if set) stops it */
+    int nsyms;             /* the spec's dims; big: its range reaches past what validation covers */
+    bool big[XP_MAX_TRACE_SYMS];
+    /* seen by the comparison hooks (XPORT_TRACE_CMP): sizes a symbol was
+     * compared at, kept over the passes; comparisons made in this pass */
+    int nbreaks;
+    struct { int sym; int64_t value; } breaks[XP_MAX_BREAKS];
+    long ncmp;
 } xp_trace;
 
 static _Thread_local xp_trace *g_trace;
+
+/* Where the pass running fn on this thread jumps back to (call_guarded):
+ * a failed assert in fn (an assert on a size that holds for some sizes
+ * only) aborts, and SIGABRT jumps back so the pass fails with a message
+ * instead of the process; dispatch jumps back to stop a runaway loop. Any
+ * other thread's abort keeps its default action. */
+static _Thread_local sigjmp_buf *g_abort_jump;
 
 xp_trace *xp_trace_current(void) { return g_trace; }
 
@@ -173,15 +216,44 @@ static xp_srcloc current_loc(xp_trace *tr) {
 #define USER_HI_BASE ((uint64_t)1 << 61)
 #define USER_HI_SPAN ((uint64_t)1 << 40)
 
+/* A size all of whose symbols have a one-value range ([3, 3]) is that
+ * value: user code may compare it like a static size (the plugin decides
+ * such conditions from the range too). */
+static bool fixed_value(const xp_trace *tr, xp_dim d, int64_t *v) {
+    const xp_symctx *ctx = tr->prog->syms;
+    int syms[8], n = xp_dim_symbols(ctx, d, syms, 8);
+    if (n < 1 || n > 8) return false;
+    int64_t vals[XP_MAX_TRACE_SYMS];
+    int nsyms = xp_sym_count(ctx);
+    if (nsyms > XP_MAX_TRACE_SYMS) return false;
+    for (int i = 0; i < n; i++)
+        if (xp_sym_min(ctx, syms[i]) != xp_sym_max(ctx, syms[i])) return false;
+    for (int i = 0; i < nsyms; i++) vals[i] = xp_sym_min(ctx, i);
+    return xp_dim_eval(ctx, d, vals, v) == XP_OK;
+}
+
+/* In the LOW pass, a size of a symbol the validation passes do not cover
+ * up to its max stays above every real size (what HIGH showed). */
+static bool has_big_symbol(const xp_trace *tr, xp_dim d) {
+    int syms[16], n = xp_dim_symbols(tr->prog->syms, d, syms, 16);
+    for (int i = 0; i < n && i < 16; i++)
+        if (syms[i] < tr->nsyms && tr->big[syms[i]]) return true;
+    return n > 16;
+}
+
 static int64_t to_user(const xp_trace *tr, xp_dim d) {
-    if (!tr || !tr->pass2 || !xs_is_handle(d)) return d;
+    if (!tr || !xs_is_handle(d) || !xs_node_of(tr->prog->syms, d)) return d;
+    int64_t v;
+    if (fixed_value(tr, d, &v)) return v;
+    if (tr->pass == PASS_LOW && !has_big_symbol(tr, d)) return d;
+    if (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) return d;
     return (int64_t)((uint64_t)d - (uint64_t)INT64_MIN + USER_HI_BASE);
 }
 
 /* Also maps the result of plain arithmetic on a high-range size back next
  * to the handle range, where the checks below recognize it. */
 static xp_dim from_user(const xp_trace *tr, int64_t v) {
-    if (!tr || !tr->pass2 || v < (int64_t)USER_HI_BASE || v >= (int64_t)(USER_HI_BASE + USER_HI_SPAN)) return v;
+    if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) || v < (int64_t)USER_HI_BASE || v >= (int64_t)(USER_HI_BASE + USER_HI_SPAN)) return v;
     return (xp_dim)((uint64_t)v - USER_HI_BASE + (uint64_t)INT64_MIN);
 }
 
@@ -199,7 +271,10 @@ int64_t xp_trace_user_dim(xp_dim d) {
 static bool absurd_int(xp_dim v) {
     if (v == XP_DIM_INVALID) return false;
     if (xp_dim_is_sym(v)) return true; /* the caller checked it is not a live handle */
-    if (v > ((int64_t)1 << 40) && v < ((int64_t)1 << 62)) return true;
+    /* above: what plain arithmetic makes of a size shown in the high
+     * range too (2 * (2^61 + h) wraps past 2^62); sentinels like XP_END
+     * near INT64_MAX stay */
+    if (v > ((int64_t)1 << 40) && v < INT64_MAX - ((int64_t)1 << 32)) return true;
     return v < -((int64_t)1 << 30);
 }
 
@@ -210,9 +285,12 @@ static int64_t guess_origin(const xp_symctx *ctx, xp_dim v, const char **how) {
     *how = "";
     if (!ctx) return -1;
     uint64_t x = (uint64_t)v & (uint64_t)INT64_MAX;
-    for (uint32_t i = 0; i < ctx->nnodes && i < XS_HANDLE_MAX_NODES; i++) {
+    /* each handle as user code saw it: itself (its offset from INT64_MIN,
+     * x dropping the sign bit), or moved into the high range */
+    for (uint32_t j = 0; j < 2 * ctx->nnodes && j < 2 * XS_HANDLE_MAX_NODES; j++) {
+        uint32_t i = j / 2;
         xp_dim h = xs_handle(i);
-        uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN;
+        uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN + (j % 2 ? USER_HI_BASE : 0);
         uint64_t c = (x + s / 2) / s;
         if (c >= 1 && c <= (1u << 20)) {
             uint64_t cs = c * s;
@@ -226,9 +304,10 @@ static int64_t guess_origin(const xp_symctx *ctx, xp_dim v, const char **how) {
             *how = "int";
             return h;
         }
-        if (v < 0)
+        int64_t shown = j % 2 ? (int64_t)s : h; /* the value user code had */
+        if ((v < 0) == (shown < 0))
             for (int64_t k = 2; k <= 4096; k++)
-                if (h / k == v) {
+                if (llabs(shown / k - v) <= ((int64_t)1 << 20) / k + 1) { /* (h + c) / k too */
                     *how = "/";
                     return h;
                 }
@@ -315,7 +394,7 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
         free(e.target);
         return XP_CREF_NONE;
     }
-    if (!seen) {
+    if (!seen && !tr->validate) {
         /* a private copy: the model may change or free the tensor later */
         e.data = xp_tensor_new(t->meta.dtype, t->meta.ndim, t->meta.shape);
         if (e.data) xp_scope_disown(e.data);
@@ -331,6 +410,15 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
 }
 
 static xp_cref ref_of(xp_trace *tr, xp_tensor *t) {
+    if (t->trace_ref == XP_TRACE_REF_SYMINT) {
+        char where[512];
+        site_text(where, sizeof where);
+        trace_fail(tr, XP_ERR_INVALID_ARG,
+                   "a symbolic int input reached an op as a tensor at %s; it is an integer: read it with xp_item_i64 "
+                   "and pass the size (make a tensor of it with xp_full)",
+                   where);
+        return XP_CREF_NONE;
+    }
     if (t->trace_ref) return t->trace_ref - 1;
     return lift(tr, t);
 }
@@ -353,7 +441,24 @@ static xp_tensor *traced_header(xp_trace *tr, xp_cref ref) {
 }
 
 xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *args, int nargs) {
+    /* counted after an error too: fn goes on running after one */
+    if (++tr->nops > tr->op_limit && tr->op_limit && tr->pass != PASS_CONCRETE) {
+        char where[512];
+        site_text(where, sizeof where);
+        char *first = tr->msg; /* often a consequence: an index past a size */
+        tr->msg = NULL;
+        tr->err = XP_OK;
+        trace_fail(tr, XP_ERR_DATA_DEPENDENT,
+                   "the traced function made more than %d ops with symbolic sizes (the last at %s), more than 4 times "
+                   "as many as with concrete sizes: a C loop bounded by a symbolic size? Its number of iterations "
+                   "cannot be traced; map over the dim with xp_map, or make the dim static%s%s%s",
+                   tr->op_limit, where, first ? " (the first error: " : "", first ? first : "", first ? ")" : "");
+        free(first);
+        if (g_abort_jump) siglongjmp(*g_abort_jump, 2); /* out of the loop: it may run 2^61 times */
+        return NULL;
+    }
     if (tr->err != XP_OK) return NULL;
+    if (current_site().file) tr->last_site = current_site();
     char where[512];
     const xp_schema *sc = op->schema;
     xp_arg full[XP_MAX_OP_ARGS];
@@ -417,7 +522,7 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
         }
         case XP_ARG_INT_LIST: {
             const int64_t *v = a->il.v;
-            if (tr->pass2 && a->il.n > 0) {
+            if (tr->pass != PASS_CONCRETE && a->il.n > 0) {
                 ilists[i] = xp_calloc((size_t)a->il.n, sizeof(int64_t));
                 if (!ilists[i]) {
                     trace_fail(tr, XP_ERR_OOM, "out of memory while tracing");
@@ -485,6 +590,67 @@ void xp_trace_data_access(const char *fn, const xp_tensor *t) {
     else xp_error(XP_ERR_DATA_DEPENDENT, "%s", buf);
 }
 
+/* ---- the comparison hooks (XPORT_TRACE_CMP in xport.h) ---- */
+
+/* v as the live handle it shows to user code, or XP_DIM_INVALID */
+static xp_dim user_handle(const xp_trace *tr, uint64_t v) {
+    xp_dim d = from_user(tr, (int64_t)v);
+    return xp_dim_is_sym(d) && xs_node_of(tr->prog->syms, d) ? d : XP_DIM_INVALID;
+}
+
+static void add_break(xp_trace *tr, int sym, int64_t value) {
+    for (int i = 0; i < tr->nbreaks; i++)
+        if (tr->breaks[i].sym == sym && tr->breaks[i].value == value) return;
+    if (tr->nbreaks == XP_MAX_BREAKS) return;
+    tr->breaks[tr->nbreaks].sym = sym;
+    tr->breaks[tr->nbreaks].value = value;
+    tr->nbreaks++;
+}
+
+/* A comparison of size h (A*s + B) with the number c: the sizes of s where
+ * its outcome can change, s = (c - B) / A rounded either way, and one on
+ * each side. Other forms give no break: the plan's passes still check them. */
+static void size_compared(xp_trace *tr, xp_dim h, int64_t c) {
+    int sym;
+    int64_t a, b;
+    if (!xp_dim_as_linear(tr->prog->syms, h, &sym, &a, &b) || a == 0) return;
+    if ((c > 0 && b < INT64_MIN / 2) || (c < 0 && b > INT64_MAX / 2)) return;
+    int64_t q = (c - b) / a;
+    for (int64_t v = q - 1; v <= q + 2; v++) add_break(tr, sym, v);
+}
+
+static void stop_loop(xp_trace *tr) {
+    char where[512];
+    if (tr->last_site.file) snprintf(where, sizeof where, "after the call at %s:%d", base_name(tr->last_site.file), tr->last_site.line);
+    else snprintf(where, sizeof where, "before any op");
+    trace_fail(tr, XP_ERR_DATA_DEPENDENT,
+               "the traced function compared symbolic sizes more than %ld times (%s): a C loop "
+               "bounded by a symbolic size? Its number of iterations cannot be traced; map over the dim with "
+               "xp_map, or make the dim static",
+               XP_MAX_SIZE_COMPARISONS, where);
+    if (g_abort_jump) siglongjmp(*g_abort_jump, 2);
+}
+
+void xp_trace_cmp_(uint64_t a, uint64_t b) {
+    if (!XP_UNLIKELY(xp_trace_active_)) return;
+    xp_trace *tr = g_trace;
+    if (!tr || !tr->prog || tr->pass == PASS_CONCRETE) return; /* no handles in a concrete pass */
+    xp_dim ha = user_handle(tr, a), hb = user_handle(tr, b);
+    if (ha == XP_DIM_INVALID && hb == XP_DIM_INVALID) return;
+    if (++tr->ncmp > XP_MAX_SIZE_COMPARISONS) stop_loop(tr);
+    if (ha != XP_DIM_INVALID && hb != XP_DIM_INVALID) return; /* two sizes: the plan's pairs */
+    if (ha != XP_DIM_INVALID) size_compared(tr, ha, (int64_t)b);
+    else size_compared(tr, hb, (int64_t)a);
+}
+
+void xp_trace_switch_(uint64_t v, const uint64_t *cases) {
+    if (!XP_UNLIKELY(xp_trace_active_) || !cases) return;
+    if (cases[1] != 64) return; /* cases[0]: their number, cases[1]: their width in bits */
+    for (uint64_t i = 0; i < cases[0]; i++) xp_trace_cmp_(v, cases[2 + i]);
+}
+
+int64_t xp_trace_symint_value(const xp_tensor *t) { return to_user(g_trace, t->trace_int); }
+
 int64_t xp_trace_numel(const xp_tensor *t) {
     xp_trace *tr = g_trace;
     xp_symctx *ctx = tr ? tr->prog->syms : NULL;
@@ -541,6 +707,126 @@ static int64_t sym_op(char what, int64_t a, int64_t b) {
     return to_user(tr, r);
 }
 
+/* xp_sym_eq .. xp_sym_ge while tracing: the relation decided from the
+ * declared ranges (and listed as a specialization), or a trace error
+ * naming the relation and the bound that would decide it. */
+typedef enum sym_rel { REL_EQ, REL_NE, REL_LT, REL_LE, REL_GT, REL_GE } sym_rel;
+
+static const char *const rel_fn[] = {"xp_sym_eq", "xp_sym_ne", "xp_sym_lt", "xp_sym_le", "xp_sym_gt", "xp_sym_ge"};
+static const char *const rel_op[] = {"==", "!=", "<", "<=", ">", ">="};
+
+static bool plain_rel(sym_rel r, int64_t a, int64_t b) {
+    switch (r) {
+    case REL_EQ: return a == b;
+    case REL_NE: return a != b;
+    case REL_LT: return a < b;
+    case REL_LE: return a <= b;
+    case REL_GT: return a > b;
+    default: return a >= b;
+    }
+}
+
+/* "batch in [1, 1024]" for each symbol of a and b, comma separated */
+static void ranges_text(const xp_symctx *ctx, xp_dim a, xp_dim b, char *buf, size_t n) {
+    int syms[16], ns = xp_dim_symbols(ctx, a, syms, 8);
+    ns += xp_dim_symbols(ctx, b, syms + ns, 8);
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < ns && len < n; i++) {
+        bool dup = false;
+        for (int k = 0; k < i; k++) dup |= syms[k] == syms[i];
+        if (dup) continue;
+        int64_t hi = xp_sym_max(ctx, syms[i]);
+        char hitext[32];
+        if (hi >= XP_SYM_MAX_DEFAULT) snprintf(hitext, sizeof hitext, "inf");
+        else snprintf(hitext, sizeof hitext, "%" PRId64, hi);
+        len += (size_t)snprintf(buf + len, n - len, "%s%s in [%" PRId64 ", %s]", len ? ", " : "",
+                                xp_sym_name(ctx, syms[i]), xp_sym_min(ctx, syms[i]), hitext);
+    }
+}
+
+static bool sym_cmp(sym_rel r, int64_t a, int64_t b) {
+    xp_trace *tr = NULL;
+    if (XP_UNLIKELY(xp_trace_active_)) tr = g_trace;
+    a = from_user(tr, a);
+    b = from_user(tr, b);
+    if (!tr || (!xp_dim_is_sym(a) && !xp_dim_is_sym(b))) return plain_rel(r, a, b);
+    if (tr->err != XP_OK) return false;
+    xp_symctx *ctx = tr->prog->syms;
+    char where[512];
+    for (int k = 0; k < 2; k++) {
+        xp_dim v = k ? b : a;
+        if (xp_dim_is_sym(v) && !xs_node_of(ctx, v)) {
+            site_text(where, sizeof where);
+            trace_fail(tr, XP_ERR_INVALID_ARG,
+                       "%s at %s: operand %" PRId64 " is not a size (plain C arithmetic on a symbolic size?)",
+                       rel_fn[r], where, (int64_t)v);
+            return false;
+        }
+    }
+    /* every relation as one of eq / lt / le, maybe swapped and negated */
+    xp_tri t;
+    switch (r) {
+    case REL_EQ: t = xp_dim_eq(ctx, a, b); break;
+    case REL_NE: t = xp_dim_eq(ctx, a, b); t = t == XP_UNKNOWN ? t : (xp_tri)!t; break;
+    case REL_LT: t = xp_dim_lt(ctx, a, b); break;
+    case REL_LE: t = xp_dim_le(ctx, a, b); break;
+    case REL_GT: t = xp_dim_lt(ctx, b, a); break;
+    default: t = xp_dim_le(ctx, b, a); break;
+    }
+    char ta[160], tb[160], ranges[512];
+    xp_dim_format(ctx, a, ta, sizeof ta);
+    xp_dim_format(ctx, b, tb, sizeof tb);
+    ranges_text(ctx, a, b, ranges, sizeof ranges);
+    if (t != XP_UNKNOWN) {
+        char text[1024];
+        snprintf(text, sizeof text, "'%s(%s, %s)' (%s %s %s) is %s for %s", rel_fn[r], ta, tb, ta, rel_op[r], tb,
+                 t == XP_YES ? "true" : "false", ranges);
+        if (xp_program_add_specialization(tr->prog, current_loc(tr), text) != XP_OK)
+            trace_fail(tr, xp_last_status(), "%s", xp_last_error());
+        if (tr->log) fprintf(stderr, "xport-dynamic: trace: specialization: %s\n", text);
+        return t == XP_YES;
+    }
+    /* undecided: the bound that would make the relation as written hold */
+    xp_requirement req;
+    switch (r) {
+    case REL_EQ: req = (xp_requirement){XP_REL_EQ, a, b}; break;
+    case REL_LT: req = (xp_requirement){XP_REL_LT, a, b}; break;
+    case REL_GT: req = (xp_requirement){XP_REL_LT, b, a}; break;
+    case REL_GE: req = (xp_requirement){XP_REL_LE, b, a}; break;
+    default: req = (xp_requirement){XP_REL_LE, a, b}; break; /* LE; NE has no bound */
+    }
+    char fix[256] = "";
+    xp_sym_fix f;
+    if (r != REL_NE && xp_sym_suggest_fix(ctx, &req, &f) == XP_OK && f.kind != XP_FIX_NONE) {
+        const char *name = xp_sym_name(ctx, f.sym);
+        switch (f.kind) {
+        case XP_FIX_MIN: snprintf(fix, sizeof fix, "; to make it true, declare dim(%s, min=%" PRId64 ")", name, f.value); break;
+        case XP_FIX_MAX: snprintf(fix, sizeof fix, "; to make it true, declare dim(%s, max=%" PRId64 ")", name, f.value); break;
+        case XP_FIX_CONST:
+            snprintf(fix, sizeof fix, "; to make it true, declare dim(%s, min=%" PRId64 ", max=%" PRId64 ")", name, f.value, f.value);
+            break;
+        case XP_FIX_EQUAL:
+            snprintf(fix, sizeof fix, "; to make it true, use one dim for '%s' and '%s'", name, xp_sym_name(ctx, f.other));
+            break;
+        default: break;
+        }
+    }
+    site_text(where, sizeof where);
+    trace_fail(tr, XP_ERR_DATA_DEPENDENT,
+               "%s(%s, %s) at %s is not decided by the declared ranges (%s): the program would specialize it; "
+               "branch with xp_cond on a tensor predicate, or narrow the range%s",
+               rel_fn[r], ta, tb, where, ranges, fix);
+    return false;
+}
+
+bool xp_sym_eq(int64_t a, int64_t b) { return sym_cmp(REL_EQ, a, b); }
+bool xp_sym_ne(int64_t a, int64_t b) { return sym_cmp(REL_NE, a, b); }
+bool xp_sym_lt(int64_t a, int64_t b) { return sym_cmp(REL_LT, a, b); }
+bool xp_sym_le(int64_t a, int64_t b) { return sym_cmp(REL_LE, a, b); }
+bool xp_sym_gt(int64_t a, int64_t b) { return sym_cmp(REL_GT, a, b); }
+bool xp_sym_ge(int64_t a, int64_t b) { return sym_cmp(REL_GE, a, b); }
+
 int64_t xp_sym_add(int64_t a, int64_t b) { return sym_op('+', a, b); }
 int64_t xp_sym_sub(int64_t a, int64_t b) { return sym_op('-', a, b); }
 int64_t xp_sym_mul(int64_t a, int64_t b) { return sym_op('*', a, b); }
@@ -572,12 +858,34 @@ static xp_status build_inputs(xp_trace *tr, const xp_pragma *ps, int n, xp_tenso
         int64_t lo = p->has_min ? p->min : 0, hi = p->has_max ? p->max : XP_SYM_MAX_DEFAULT;
         if (!xp_dim_is_valid(xp_sym_new(ctx, p->name, lo, hi)))
             return xp_error_prefix("xp_export_trace: spec: dim '%s': ", p->name);
+        if (xp_sym_count(ctx) > XP_MAX_TRACE_SYMS)
+            return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: spec: more than %d dims", XP_MAX_TRACE_SYMS);
+        tr->big[xp_sym_count(ctx) - 1] = validate_hi(lo, hi) < 0;
+        tr->nsyms = xp_sym_count(ctx);
         if (tr->log) fprintf(stderr, "xport-dynamic: trace: symbol %s in [%" PRId64 ", %" PRId64 "]\n", p->name, lo, hi);
     }
     *ninputs = 0;
     for (int i = 0; i < n; i++) {
         const xp_pragma *p = &ps[i];
         if (p->kind == XP_PRAGMA_DIM) continue;
+        if (p->kind == XP_PRAGMA_INPUT && p->int_input) {
+            /* input(n, int): a SYMINT, passed as a 0-d i64 header that
+             * xp_item_i64 reads (as a run takes it) */
+            int sym = xp_sym_find(ctx, p->name);
+            if (sym < 0)
+                return xp_error(XP_ERR_INVALID_ARG,
+                                "xp_export_trace: spec: int input '%s' must be a dim: declare dim(%s, ...) as well",
+                                p->name, p->name);
+            xp_dim d = xp_sym_expr(ctx, sym);
+            if (xp_capture_symint_input(tr->cap, p->name, d) != XP_OK) return xp_error_prefix("xp_export_trace: spec: ");
+            if (*ninputs >= 64) return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: spec: more than 64 inputs");
+            xp_tensor *t = xp_tensor_header(XP_I64, 0, NULL);
+            if (!t) return xp_last_status();
+            t->trace_ref = XP_TRACE_REF_SYMINT;
+            t->trace_int = tr->pass == PASS_CONCRETE ? tr->values[sym] : d;
+            inputs[(*ninputs)++] = t;
+            continue;
+        }
         if (p->kind != XP_PRAGMA_INPUT)
             return xp_error(XP_ERR_INVALID_ARG,
                             "xp_export_trace: spec: '%s' is not a trace directive (only dim and input are; weights "
@@ -595,7 +903,9 @@ static xp_status build_inputs(xp_trace *tr, const xp_pragma *ps, int n, xp_tenso
             if (sym < 0)
                 return xp_error(XP_ERR_INVALID_ARG, "xp_export_trace: spec: input '%s' uses dim '%s', which no dim(...) declares",
                                 p->name, sd->name);
-            shape[d] = xp_dim_add(ctx, xp_dim_mul(ctx, sd->a, xp_sym_expr(ctx, sym)), sd->b);
+            /* a validation pass makes the input with every size concrete */
+            xp_dim size = tr->pass == PASS_CONCRETE ? tr->values[sym] : xp_sym_expr(ctx, sym);
+            shape[d] = xp_dim_add(ctx, xp_dim_mul(ctx, sd->a, size), sd->b);
             if (!xp_dim_is_valid(shape[d])) return xp_error_prefix("xp_export_trace: spec: input '%s': ", p->name);
         }
         xp_cref ref;
@@ -606,7 +916,7 @@ static xp_status build_inputs(xp_trace *tr, const xp_pragma *ps, int n, xp_tenso
         if (!t) return xp_last_status();
         t->trace_ref = ref + 1;
         inputs[(*ninputs)++] = t;
-        if (tr->log)
+        if (tr->log && tr->pass != PASS_CONCRETE)
             for (int d = 0; d < sp->ndim; d++)
                 if (xp_dim_is_sym(shape[d])) {
                     char text[128];
@@ -636,6 +946,61 @@ static int call_traced(const traced_fn *f, xp_tensor *const *inputs, xp_tensor *
     return f->fnn(f->user_data, inputs, outs);
 }
 
+
+static void on_abort(int sig) {
+    if (g_abort_jump) siglongjmp(*g_abort_jump, 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* "with sizes shown as ..." for the pass's messages */
+static void pass_text(const xp_trace *tr, char *buf, size_t n) {
+    if (tr->pass == PASS_LOW) {
+        snprintf(buf, n, "with each dynamic size shown to C code as a value below every real size");
+        return;
+    }
+    if (tr->pass == PASS_HIGH) {
+        snprintf(buf, n, "with each dynamic size shown to C code as a value above every real size");
+        return;
+    }
+    size_t len = (size_t)snprintf(buf, n, "with");
+    const xp_symctx *ctx = tr->prog->syms;
+    for (int i = 0; i < xp_sym_count(ctx) && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s %s = %" PRId64, i ? "," : "", xp_sym_name(ctx, i), tr->values[i]);
+}
+
+/* Runs fn, catching an abort; -2 when it aborted. */
+static int call_guarded(xp_trace *tr, const traced_fn *f, xp_tensor *const *inputs, xp_tensor **outs,
+                        xp_scope *scope) {
+    sigjmp_buf jump;
+    struct sigaction act = {.sa_handler = on_abort}, old;
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGABRT, &act, &old);
+    int nout;
+    int jumped = sigsetjmp(jump, 1); /* 1: abort; 2: stopped by dispatch (its error is set) */
+    if (jumped == 0) {
+        g_abort_jump = &jump;
+        nout = call_traced(f, inputs, outs);
+    } else {
+        nout = -2;
+        xp_scope_unwind_inner(scope); /* fn's own scopes, left open */
+    }
+    if (jumped == 1) {
+        char when[512], after[600] = "";
+        pass_text(tr, when, sizeof when);
+        if (tr->last_site.file)
+            snprintf(after, sizeof after, " after the call at %s:%d", base_name(tr->last_site.file), tr->last_site.line);
+        trace_fail(tr, XP_ERR_DATA_DEPENDENT,
+                   "the traced function aborted%s (a failed assert?) %s: an assert on a symbolic size must hold for "
+                   "every size in the declared ranges; decide size conditions with xp_sym_eq/ne/lt/le/gt/ge, which "
+                   "the ranges decide where they are called, or narrow the dims' ranges",
+                   after, when);
+    }
+    g_abort_jump = NULL;
+    sigaction(SIGABRT, &old, NULL);
+    return nout;
+}
+
 static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, int n, xp_program **prog,
                             bool *rerun) {
     *prog = NULL;
@@ -657,9 +1022,13 @@ static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *p
         __atomic_add_fetch(&xp_trace_active_, 1, __ATOMIC_SEQ_CST);
         xp_clear_error();
         xp_tensor *outs[XP_TRACE_MAX_OUTPUTS] = {0};
-        int nout = call_traced(f, inputs, outs);
+        tr->last_site = (site){NULL, 0};
+        tr->nops = 0;
+        tr->ncmp = 0;
+        int nout = call_guarded(tr, f, inputs, outs, scope);
         __atomic_sub_fetch(&xp_trace_active_, 1, __ATOMIC_SEQ_CST);
         g_trace = NULL;
+        g_nsites = 0;
         if (tr->err == XP_OK && (nout < 1 || nout > XP_TRACE_MAX_OUTPUTS))
             trace_fail(tr, xp_error_pending() ? xp_last_status() : XP_ERR_INVALID_ARG,
                        "the traced function returned %d outputs (1 to %d)%s%s", nout, XP_TRACE_MAX_OUTPUTS,
@@ -674,8 +1043,10 @@ static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *p
             if (ref != XP_CREF_NONE && xp_capture_output(tr->cap, ref, NULL) != XP_OK)
                 trace_fail(tr, xp_last_status(), "%s", xp_last_error());
         }
-        /* a named tensor written in place is state: redo the trace with it as a buffer */
-        for (int i = 0; tr->err == XP_OK && i < tr->nlifted; i++) {
+        /* a named tensor written in place is state: redo the trace with it
+         * as a buffer (found by the recording passes; a validation pass
+         * is only compared) */
+        for (int i = 0; tr->err == XP_OK && !tr->validate && i < tr->nlifted; i++) {
             lifted *e = &tr->lifted[i];
             /* written: its base was functionalized (its value compared
              * instead would be a subgraph's when first read in a region) */
@@ -714,92 +1085,287 @@ static xp_status trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *p
     return st;
 }
 
-/* ---- comparing the two passes ---- */
+/* ---- the passes ---- */
 
-static bool same_arg(const xp_narg *a, const xp_narg *b) {
-    if (a->kind != b->kind) return false;
-    switch (a->kind) {
-    case XP_ARG_TENSOR: return a->value == b->value;
-    case XP_ARG_TENSOR_LIST:
-        return a->vl.n == b->vl.n && (a->vl.n == 0 || !memcmp(a->vl.v, b->vl.v, (size_t)a->vl.n * sizeof *a->vl.v));
-    case XP_ARG_INT: return a->i == b->i;
-    case XP_ARG_INT_LIST:
-        return a->il.n == b->il.n && (a->il.n == 0 || !memcmp(a->il.v, b->il.v, (size_t)a->il.n * sizeof *a->il.v));
-    case XP_ARG_FLOAT: return a->f == b->f || (isnan(a->f) && isnan(b->f));
-    case XP_ARG_BOOL: return a->b == b->b;
-    case XP_ARG_DTYPE: return a->dt == b->dt;
-    default: return true;
-    }
+/* One recording: its program or its error message. */
+typedef struct recording {
+    xp_program *prog;
+    xp_status st;
+    char *msg;
+} recording;
+
+static void recording_free(recording *r) {
+    xp_program_free(r->prog);
+    free(r->msg);
+    *r = (recording){0};
 }
 
-/* The first node (in order, branches included) where the graphs differ:
- * its location in *loc (from a, else b); false when they agree. */
-static bool graph_diff(const xp_graph *a, const xp_graph *b, xp_srcloc *loc) {
-    int n = a->nnodes < b->nnodes ? a->nnodes : b->nnodes;
-    for (int i = 0; i < n; i++) {
-        const xp_node *x = &a->nodes[i], *y = &b->nodes[i];
-        bool same = x->op == y->op && x->nargs == y->nargs && x->nouts == y->nouts && x->nsub == y->nsub;
-        for (int k = 0; same && k < x->nargs; k++) same = same_arg(&x->args[k], &y->args[k]);
-        if (!same) {
-            *loc = x->loc.file >= 0 ? x->loc : y->loc;
-            return true;
+/* Runs a pass (redoing it once when it finds a written weight, which
+ * becomes a buffer in every later pass too). */
+static recording record(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, int n) {
+    recording r = {0};
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool rerun = false;
+        r.st = trace_once(tr, f, ps, n, &r.prog, &rerun);
+        if (r.st != XP_OK || !rerun) break;
+        if (attempt == 1) r.st = xp_error(XP_ERR_INTERNAL, "xp_export_trace: buffers changed between two traces");
+    }
+    if (r.st != XP_OK) r.msg = xp_strdup(xp_last_error());
+    return r;
+}
+
+/* The validation passes: assignments of a concrete value to every symbol.
+ * Each symbol in turn takes the values at the ends of its range (the low
+ * end, and the high end when it is at most VALIDATE_CAP above it: larger
+ * sizes are what the high recording stands for) with the others at
+ * distinct base values; each pair of symbols whose ranges meet is made
+ * equal and one apart. A C comparison of a size against a number at
+ * either end of the range, or of two sizes, then takes both ways among
+ * the passes. */
+#define VALIDATE_MAX_PASSES 256
+
+typedef struct plan {
+    int nsyms, n;
+    const char *names[XP_MAX_TRACE_SYMS]; /* the spec's dims, in order (symbol indices) */
+    int64_t lo[XP_MAX_TRACE_SYMS], hi[XP_MAX_TRACE_SYMS];
+    int64_t (*v)[XP_MAX_TRACE_SYMS];
+} plan;
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static void plan_add(plan *p, const int64_t *v) {
+    if (p->n >= VALIDATE_MAX_PASSES) return;
+    for (int i = 0; i < p->n; i++)
+        if (!memcmp(p->v[i], v, (size_t)p->nsyms * sizeof *v)) return;
+    memcpy(p->v[p->n++], v, (size_t)p->nsyms * sizeof *v);
+}
+
+
+/* The plan for the spec's dims (a bad range is left to the passes, which
+ * report it); p->v[0] has every symbol at its base value. */
+static bool plan_build(plan *p, const xp_pragma *ps, int n) {
+    *p = (plan){0};
+    p->v = xp_calloc(VALIDATE_MAX_PASSES, sizeof *p->v);
+    if (!p->v) return false;
+    int64_t lo[XP_MAX_TRACE_SYMS], hi[XP_MAX_TRACE_SYMS], base[XP_MAX_TRACE_SYMS], v[XP_MAX_TRACE_SYMS];
+    int k = 0;
+    for (int i = 0; i < n && k < XP_MAX_TRACE_SYMS; i++) {
+        if (ps[i].kind != XP_PRAGMA_DIM) continue;
+        p->names[k] = ps[i].name;
+        lo[k] = ps[i].has_min ? ps[i].min : 0;
+        hi[k] = ps[i].has_max ? ps[i].max : XP_SYM_MAX_DEFAULT;
+        if (hi[k] < lo[k]) hi[k] = lo[k];
+        k++;
+    }
+    p->nsyms = k;
+    memcpy(p->lo, lo, sizeof lo);
+    memcpy(p->hi, hi, sizeof hi);
+    for (int i = 0; i < k; i++) {
+        int64_t top = validate_hi(lo[i], hi[i]);
+        base[i] = clamp64(lo[i] + 2 + 3 * i, lo[i], top >= 0 ? top : lo[i] + VALIDATE_CAP);
+    }
+    memcpy(v, base, (size_t)k * sizeof *v);
+    plan_add(p, v);
+    for (int i = 0; i < k; i++) {
+        int64_t top = validate_hi(lo[i], hi[i]);
+        int64_t pts[5] = {lo[i], lo[i] + 1, lo[i] + 2, top - 1, top};
+        for (int j = 0; j < 5; j++) {
+            if (pts[j] < lo[i] || pts[j] > hi[i] || (j >= 3 && top < 0)) continue;
+            memcpy(v, base, (size_t)k * sizeof *v);
+            v[i] = pts[j];
+            plan_add(p, v);
         }
-        for (int k = 0; k < x->nsub; k++)
-            if (x->sub[k] && y->sub[k] && graph_diff(x->sub[k], y->sub[k], loc)) return true;
     }
-    if (a->nnodes != b->nnodes) {
-        const xp_node *extra = a->nnodes > n ? &a->nodes[n] : &b->nodes[n];
-        *loc = extra->loc;
-        return true;
-    }
-    if (a->noutputs != b->noutputs ||
-        (a->noutputs && memcmp(a->outputs, b->outputs, (size_t)a->noutputs * sizeof *a->outputs))) {
-        *loc = XP_NO_LOC;
-        return true;
-    }
-    return false;
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++) {
+            int64_t a = lo[i] > lo[j] ? lo[i] : lo[j], b = hi[i] < hi[j] ? hi[i] : hi[j];
+            if (a > b) continue;
+            int64_t e = clamp64(base[i] > base[j] ? base[i] : base[j], a, b);
+            int64_t pairs[3][2] = {{e, e}, {e + 1, e}, {e, e + 1}};
+            for (int m = 0; m < 3; m++) {
+                if (pairs[m][0] > hi[i] || pairs[m][1] > hi[j]) continue;
+                memcpy(v, base, (size_t)k * sizeof *v);
+                v[i] = pairs[m][0];
+                v[j] = pairs[m][1];
+                plan_add(p, v);
+            }
+        }
+    return true;
 }
 
-static bool same_program(const xp_program *a, const xp_program *b) {
-    xp_srcloc loc;
-    if (graph_diff(a->graph, b->graph, &loc)) return false;
-    char *ja = NULL, *jb = NULL;
-    size_t la = 0, lb = 0;
-    bool same = xp_program_to_json(a, &ja, &la) == XP_OK && xp_program_to_json(b, &jb, &lb) == XP_OK && la == lb &&
-                !memcmp(ja, jb, la);
-    free(ja);
-    free(jb);
-    xp_clear_error();
-    return same;
+/* The sizes the comparison hooks saw a symbol compared at (in its range),
+ * each with the other symbols at their base values. */
+static void plan_add_breaks(plan *p, const xp_trace *tr) {
+    int64_t v[XP_MAX_TRACE_SYMS];
+    for (int i = 0; i < tr->nbreaks; i++) {
+        int s = tr->breaks[i].sym;
+        if (s >= p->nsyms || tr->breaks[i].value < p->lo[s] || tr->breaks[i].value > p->hi[s]) continue;
+        memcpy(v, p->v[0], (size_t)p->nsyms * sizeof *v);
+        v[s] = tr->breaks[i].value;
+        plan_add(p, v);
+    }
 }
 
-/* The error for two passes that recorded different programs (or a second
- * pass that failed, msg2): a plain C comparison of a symbolic size. */
-static xp_status specialized(const xp_trace *tr, const xp_program *first, const xp_program *second, const char *msg2) {
-    char where[256] = "";
-    xp_srcloc loc = XP_NO_LOC;
-    if (second && graph_diff(first->graph, second->graph, &loc) && loc.file >= 0) {
-        char text[200];
-        const xp_program *p = loc.file < (int32_t)first->nfiles ? first : second;
-        if (xp_srcloc_format(p, loc, text, sizeof text) > 0 && text[0])
-            snprintf(where, sizeof where, " (the first difference is at %s)", text);
-    }
-    char dims[512] = "";
-    const xp_symctx *ctx = first->syms;
-    int nsyms = xp_sym_count(ctx);
+/* Whether the assignment is inside the program's ranges (which a shape
+ * function may have narrowed). */
+static bool in_ranges(const xp_program *p, const int64_t *v) {
+    for (int i = 0; i < xp_sym_count(p->syms); i++)
+        if (v[i] < xp_sym_min(p->syms, i) || v[i] > xp_sym_max(p->syms, i)) return false;
+    return true;
+}
+
+/* "batch = 3, n = 8" */
+static void values_text(const plan *pl, const int64_t *v, char *buf, size_t n) {
     size_t len = 0;
-    for (int i = 0; i < nsyms && len < sizeof dims; i++)
-        len += (size_t)snprintf(dims + len, sizeof dims - len, "%s'%s'", i == 0 ? "" : i == nsyms - 1 ? " or " : ", ",
-                                xp_sym_name(ctx, i));
+    buf[0] = 0;
+    for (int i = 0; i < pl->nsyms && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s = %" PRId64, i ? ", " : "", pl->names[i], v[i]);
+}
+
+/* " (the first difference is at model.c:12)", or "" */
+static void diff_text(const xp_program *a, const xp_program *b, const int64_t *values, char *buf, size_t n) {
+    xp_srcloc loc;
+    bool in_b;
+    buf[0] = 0;
+    if (!xp_trace_graph_diff(a->graph, b->graph, a->syms, values, &loc, &in_b) || loc.file < 0) return;
+    char text[200];
+    if (xp_srcloc_format(in_b ? b : a, loc, text, sizeof text) > 0 && text[0])
+        snprintf(buf, n, " (the first difference is at %s)", text);
+}
+
+/* "dim 'batch'" or "one of the dims 'a', 'b' or 'c'" */
+static void dims_text(const xp_symctx *ctx, char *buf, size_t n) {
+    int k = xp_sym_count(ctx);
+    size_t len = (size_t)snprintf(buf, n, "%s", k > 1 ? "one of the dims " : "dim ");
+    for (int i = 0; i < k && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s'%s'", i == 0 ? "" : i == k - 1 ? " or " : ", ", xp_sym_name(ctx, i));
+}
+
+#define SIZE_CONDITION_FIX                                                                                           \
+    "a C condition on a size must give the same graph for every size in the declared ranges: decide it with "     \
+    "xp_sym_eq/ne/lt/le/gt/ge (the ranges decide them where they are called), branch on a tensor with xp_cond, "   \
+    "narrow the dims' ranges, or export with the Clang plugin"
+
+static xp_status branch_error(const xp_trace *tr, const char *fmt, ...) XP_PRINTF(2, 3);
+static xp_status branch_error(const xp_trace *tr, const char *fmt, ...) {
     char buf[2048];
-    snprintf(buf, sizeof buf,
-             "the traced function compares a symbolic size in plain C code%s: the branch would silently "
-             "specialize %s %s; a C comparison of a size cannot be traced: export this function with the Clang plugin, "
-             "which decides such conditions from the declared ranges, or make the dim static%s%s%s",
-             where, nsyms > 1 ? "one of the dims" : "dim", dims, msg2 ? " (the second pass failed: " : "", msg2 ? msg2 : "",
-             msg2 ? ")" : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     if (tr->log) fprintf(stderr, "xport-dynamic: trace: error: %s\n", buf);
     return xp_error(XP_ERR_DATA_DEPENDENT, "%s", buf);
+}
+
+/* Runs the plan's validation passes against recording `cand`: XP_OK with
+ * *match (and, on a mismatch, the sizes and where in *why), or the error
+ * of a concrete pass that failed (fn fails for sizes in the ranges). */
+static xp_status validate(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, int n, const plan *pl,
+                          const xp_program *cand, bool *match, char *why, size_t nwhy, int *checked) {
+    *match = true;
+    const xp_symctx *ctx = cand->syms;
+    xp_status st = XP_OK;
+    for (int a = 0; st == XP_OK && *match && a < pl->n; a++) {
+        if (!in_ranges(cand, pl->v[a])) continue;
+        tr->pass = PASS_CONCRETE;
+        tr->values = pl->v[a];
+        tr->validate = true;
+        recording c = record(tr, f, ps, n);
+        tr->validate = false;
+        (*checked)++;
+        char vals[512];
+        values_text(pl, pl->v[a], vals, sizeof vals);
+        if (!c.prog) {
+            st = branch_error(tr, "with %s (in the declared ranges) the traced function fails: %s", vals,
+                              c.msg ? c.msg : "no message");
+        } else if (xp_trace_graph_diff(cand->graph, c.prog->graph, ctx, pl->v[a], &(xp_srcloc){0}, &(bool){0})) {
+            *match = false;
+            char where[256];
+            diff_text(cand, c.prog, pl->v[a], where, sizeof where);
+            snprintf(why, nwhy, "with %s it records a different graph than with symbolic sizes%s", vals, where);
+        }
+        recording_free(&c);
+    }
+    return st;
+}
+
+/*
+ * A spec with dims: which branch a plain C comparison of a size takes
+ * cannot be seen, so fn is recorded with symbolic sizes shown to C code
+ * above every real size (HIGH) and checked against runs with concrete
+ * sizes (the plan), each of which must record the symbolic graph
+ * evaluated at its sizes. When they disagree, fn is recorded once more
+ * with the sizes of the symbols whose whole range the plan covers shown
+ * below every real size (LOW; the others, which HIGH stands for, stay
+ * high) and checked the same way. So a size condition the ranges decide
+ * is accepted whichever way the handles compare (`assert(n > 2)` for n in
+ * [3, 64]: HIGH; `n <= 16` for n in [0, 16]: LOW), and one they do not
+ * decide gives two concrete graphs no recording matches: an error naming
+ * the sizes and the first differing call site.
+ */
+static xp_status export_dynamic(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, int n, xp_program **out) {
+    plan pl;
+    if (!plan_build(&pl, ps, n)) return xp_error(XP_ERR_OOM, "out of memory while tracing");
+    /* the base sizes first: a recording with symbolic sizes that makes
+     * many more ops than this is a C loop bounded by a size, stopped */
+    tr->pass = PASS_CONCRETE;
+    tr->values = pl.v[0];
+    tr->validate = true;
+    recording base = record(tr, f, ps, n);
+    tr->validate = false;
+    if (!base.prog) {
+        char vals[512];
+        values_text(&pl, pl.v[0], vals, sizeof vals);
+        xp_status st = branch_error(tr, "with %s (in the declared ranges) the traced function fails: %s", vals,
+                                    base.msg ? base.msg : "no message");
+        recording_free(&base);
+        free(pl.v);
+        return st;
+    }
+    tr->op_limit = 4 * tr->nops + 4096;
+    recording_free(&base);
+    tr->pass = PASS_HIGH;
+    recording hi = record(tr, f, ps, n), lo = {0};
+    char why[1024] = "", dims[512] = "";
+    int checked = 0;
+    bool match = false;
+    xp_status st = XP_OK;
+    if (hi.prog) {
+        dims_text(hi.prog->syms, dims, sizeof dims);
+        plan_add_breaks(&pl, tr);
+        st = validate(tr, f, ps, n, &pl, hi.prog, &match, why, sizeof why, &checked);
+    }
+    bool small = false; /* a symbol whose whole range the plan covers */
+    for (int i = 0; i < tr->nsyms; i++) small |= !tr->big[i];
+    if (st == XP_OK && !match && small) {
+        if (tr->log) fprintf(stderr, "xport-dynamic: trace: tracing again with small-range sizes below every real size\n");
+        tr->pass = PASS_LOW;
+        lo = record(tr, f, ps, n);
+        plan_add_breaks(&pl, tr);
+        char why_lo[1024] = "";
+        if (lo.prog && st == XP_OK) st = validate(tr, f, ps, n, &pl, lo.prog, &match, why_lo, sizeof why_lo, &checked);
+    }
+    recording *chosen = st == XP_OK && match ? (lo.prog ? &lo : &hi) : NULL;
+    if (st == XP_OK && !chosen) {
+        /* the high recording's own failure (an abort, a loop) says most */
+        if (!hi.prog) st = xp_error(hi.st, "%s", hi.msg ? hi.msg : "xp_export_trace failed");
+        else
+            st = branch_error(tr,
+                              "the traced function compares a symbolic size in plain C code: %s, so the program "
+                              "would silently specialize %s; " SIZE_CONDITION_FIX,
+                              why, dims);
+    }
+    if (chosen) {
+        if (tr->log)
+            fprintf(stderr, "xport-dynamic: trace: %d concrete passes agree with the recording with sizes %s\n", checked,
+                    chosen == &hi ? "above every real size" : "of small ranges below every real size");
+        *out = chosen->prog;
+        chosen->prog = NULL;
+    }
+    free(pl.v);
+    recording_free(&hi);
+    recording_free(&lo);
+    return st;
 }
 
 static xp_status export_trace(const traced_fn *f, const char *spec, xp_program **out) {
@@ -813,31 +1379,18 @@ static xp_status export_trace(const traced_fn *f, const char *spec, xp_program *
     if (xp_spec_parse(spec, &ps, &n, &err_offset) != XP_OK)
         return xp_error_prefix("xp_export_trace: spec at byte %d: ", err_offset);
     xp_trace tr = {.log = log_enabled()};
-    xp_status st = XP_OK;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        bool rerun = false;
-        st = trace_once(&tr, f, ps, n, out, &rerun);
-        if (st != XP_OK || !rerun) break;
-        if (attempt == 1) st = xp_error(XP_ERR_INTERNAL, "xp_export_trace: buffers changed between two traces");
-    }
     bool dynamic = false;
     for (int i = 0; i < n; i++) dynamic |= ps[i].kind == XP_PRAGMA_DIM;
-    if (st == XP_OK && dynamic) {
-        /* the second pass: sizes in the high range (see to_user) */
-        if (tr.log) fprintf(stderr, "xport-dynamic: trace: tracing again with sizes above every real size\n");
-        xp_program *second = NULL;
-        bool rerun = false;
-        tr.pass2 = true;
-        xp_status st2 = trace_once(&tr, f, ps, n, &second, &rerun);
-        tr.pass2 = false;
-        char *msg2 = st2 != XP_OK ? xp_strdup(xp_last_error()) : NULL;
-        if (st2 != XP_OK || rerun || !same_program(*out, second)) {
-            st = specialized(&tr, *out, second, msg2);
-            xp_program_free(*out);
-            *out = NULL;
-        }
-        free(msg2);
-        xp_program_free(second);
+    xp_status st;
+    if (dynamic) {
+        st = export_dynamic(&tr, f, ps, n, out);
+    } else {
+        recording r = record(&tr, f, ps, n);
+        st = r.st;
+        if (st != XP_OK) xp_error(st, "%s", r.msg ? r.msg : "xp_export_trace failed");
+        *out = r.prog;
+        r.prog = NULL;
+        recording_free(&r);
     }
     for (int i = 0; i < tr.nbuffers; i++) free(tr.buffers[i]);
     free(tr.buffers);

@@ -32,6 +32,9 @@ void xp_trace_data_access(const char *fn, const xp_tensor *t);
  * itself in the first pass, moved above every real size in the second. */
 int64_t xp_trace_user_dim(xp_dim d);
 
+/* xp_item_i64 of a traced SYMINT input: its size as user code sees it. */
+int64_t xp_trace_symint_value(const xp_tensor *t);
+
 /* xp_numel of a traced tensor: the symbolic product of its sizes. */
 int64_t xp_trace_numel(const xp_tensor *t);
 

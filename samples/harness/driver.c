@@ -22,13 +22,16 @@
  * placeholder names) and range constraints, and that both programs give
  * equal outputs and input mutations on the same random inputs and weights.
  * Both programs are compared as exported (not decomposed): they come from
- * the same capture library, so their ops must be the same. */
+ * the same capture library, so their ops must be the same. For that run
+ * the sample is compiled with comparison tracing, and this file defines
+ * the hooks (XPORT_TRACE_CMP): the tracer sees its size comparisons. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define XPORT_TRACE_CMP
 #include "core/xp_core.h"
 #include "ir/xp_ir.h"
 #include "ops/xp_registry.h"
@@ -267,9 +270,10 @@ static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...) {
 }
 
 /* The xp_export_trace spec of a program: a dim(...) per symbol with its
- * range, then an input(...) per USER_INPUT in signature order, its shape
- * written as the program prints it ("f32[dx + 1, 4]"). NULL (with a
- * reason in *why) for a program the spec grammar cannot describe. */
+ * range, then an input(...) per USER_INPUT and SYMINT (input(n, int)) in
+ * signature order, a shape written as the program prints it
+ * ("f32[dx + 1, 4]"). NULL (with a reason in *why) for a program the spec
+ * grammar cannot describe. */
 static char *spec_of(const xp_program *p, const char **why) {
     char *buf = NULL;
     size_t len = 0, cap = 0;
@@ -278,13 +282,18 @@ static char *spec_of(const xp_program *p, const char **why) {
                (long long)xp_sym_min(p->syms, s), (long long)xp_sym_max(p->syms, s));
     for (int i = 0; i < p->nsig_in; i++) {
         const xp_sig_input *in = &p->sig_in[i];
+        const xp_value *v = &p->graph->values[in->value];
         if (in->kind == XP_IN_SYMINT) {
-            *why = "a SYMINT input (xp_export_trace takes tensor inputs only)";
-            free(buf);
-            return NULL;
+            int sym = xp_dim_as_symbol(p->syms, v->sym);
+            if (sym < 0 || strcmp(xp_sym_name(p->syms, sym), v->name)) {
+                *why = "a SYMINT input that is not a dim of its own name (input(NAME, int) names a dim)";
+                free(buf);
+                return NULL;
+            }
+            append(&buf, &len, &cap, "input(%s, int); ", v->name);
+            continue;
         }
         if (in->kind != XP_IN_USER_INPUT) continue;
-        const xp_value *v = &p->graph->values[in->value];
         append(&buf, &len, &cap, "input(%s, %s[", v->name, xp_dtype_name(v->meta.dtype));
         for (int d = 0; d < v->meta.ndim; d++) {
             char text[256];

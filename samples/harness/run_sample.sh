@@ -28,39 +28,32 @@ name=$(basename "$src" .c)
 # one list (each prints SKIP with its reason; the rest of its test runs).
 trace_skip_reason() {
   case "$1" in
-  # '#pragma xport cond' / 'map' on a plain if or for: the plugin's statement
-  # forms. Compiled as plain C the if reads the predicate's value (a data-
-  # dependent error while tracing); the traceable form is xp_cond / xp_map.
-  cond_branch_nested_function | cond_closed_over_variable | cond_else_if | cond_on_shape | cond_operands | \
-    cond_predicate | cond_then_mutate | dynamic_shape_map | tutorial_cond)
-    echo "'#pragma xport cond/map' on a C statement is the plugin's form; a traced program needs xp_cond / xp_map" ;;
-  # Plain C arithmetic on a symbolic size: the plugin sees the expression,
-  # the tracer only a handle; it rejects the result (docs/tracing.md, Sizes).
-  dynamic_shape_constructor | dynamic_shape_slicing | size_arithmetic)
-    echo "plain C arithmetic on a symbolic size (the plugin sees it; a traced function uses xp_sym_add/sub/mul/div)" ;;
-  # An equality test of a symbolic size against a constant ('== 3'): false
-  # in both of the tracer's passes (docs/tracing.md, Comparisons), so the
-  # two programs agree and the tracer cannot reject it; the plugin decides
-  # it from the declared range.
-  dynamic_shape_if_guard)
-    echo "'xp_size(x, 0) == 3' on a symbolic dim: an equality test is false in both trace passes, so the tracer cannot see it (the plugin decides it from the range)" ;;
   # '#pragma xport op' is seen by the plugin only: built with GCC the
   # function is plain C, so tracing records the ops of its body, not one node.
   tutorial_custom_op) echo "a custom op ('#pragma xport op'): traced, its C body's ops are recorded, not one node" ;;
-  symint_input) echo "a SYMINT input: the trace spec has no int inputs and XP_INT reads a tensor's value" ;;
   scalar_output) echo "a SYMINT output: a traced function returns tensors only" ;;
   esac
 }
 
-# The supported samples that xp_export_trace must REJECT: the text the
-# traced run (driver.c --trace) must fail with. A C comparison of a
-# symbolic size ('<', '<=', '>', '>=') goes the other way in one of the
-# tracer's two passes (docs/tracing.md, Comparisons): an if makes the two
-# programs differ (XP_ERR_DATA_DEPENDENT), an assert fails in one pass.
+# The supported samples that xp_export_trace must REJECT, built with GCC:
+# the text the traced run (driver.c --trace) must fail with. Each uses a
+# plugin-only form whose traced equivalent is another API.
 trace_reject_text() {
   case "$1" in
-  dynamic_shape_assert) echo "Assertion" ;;
-  tutorial_dynamic_shapes_example3_fixed) echo "the traced function compares a symbolic size in plain C code" ;;
+  # '#pragma xport cond' / 'map' on a plain if or for: compiled as plain C
+  # the if reads the predicate's value (xp_cond / xp_map are the traceable
+  # forms), an if on a size the ranges do not decide takes both ways among
+  # the validation passes, a for bounded by a size loops (docs/tracing.md).
+  cond_branch_nested_function | cond_closed_over_variable | cond_else_if | cond_operands | cond_predicate | \
+    cond_then_mutate | tutorial_cond)
+    echo "reads the value of a traced tensor" ;;
+  cond_on_shape) echo "the traced function compares a symbolic size in plain C code" ;;
+  dynamic_shape_map) echo "a C loop bounded by a symbolic size" ;;
+  # Plain C arithmetic on a symbolic size: the plugin sees the expression,
+  # the tracer only a handle; the result reaching an op is rejected naming
+  # the dim (docs/tracing.md, Sizes): traced code uses xp_sym_add/sub/mul/div.
+  dynamic_shape_constructor | dynamic_shape_slicing | size_arithmetic)
+    echo "a size computed with plain C arithmetic from symbolic dim" ;;
   esac
 }
 
@@ -99,19 +92,19 @@ supported)
     echo "SKIP: trace: $name: $why"
   elif [ -n "$reject" ]; then
     echo "== $name (xp_export_trace must reject it, built with GCC)"
-    "$XP_GCC" $XP_SAN_FLAGS -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas -D_GNU_SOURCE \
-      -I"$XP_SRC/annotations" -I"$XP_SRC/runtime" -I"$XP_SRC/samples" "$XP_SRC/samples/harness/driver.c" \
+    "$XP_GCC" $XP_SAN_FLAGS -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas -D_GNU_SOURCE -DXPORT_CALL_SITES \
+      -fsanitize-coverage=trace-cmp -I"$XP_SRC/annotations" -I"$XP_SRC/runtime" -I"$XP_SRC/samples" "$XP_SRC/samples/harness/driver.c" \
       "$src" -L"$XP_LIBDIR" -lxport -Wl,-rpath,"$XP_LIBDIR" -lm -o app_trace || fail "$name: building with GCC"
     if ./app_trace --trace "out/$program.xpg" >trace.log 2>&1; then
       cat trace.log
-      fail "$name: xp_export_trace accepted a C comparison of a symbolic size"
+      fail "$name: xp_export_trace accepted what it must reject ('$reject')"
     fi
     cat trace.log
     grep -qF -- "$reject" trace.log || fail "$name: the trace failed without '$reject'"
   else
     echo "== $name (traced with xp_export_trace, built with GCC)"
-    "$XP_GCC" $XP_SAN_FLAGS -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas -D_GNU_SOURCE \
-      -I"$XP_SRC/annotations" -I"$XP_SRC/runtime" -I"$XP_SRC/samples" "$XP_SRC/samples/harness/driver.c" \
+    "$XP_GCC" $XP_SAN_FLAGS -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas -D_GNU_SOURCE -DXPORT_CALL_SITES \
+      -fsanitize-coverage=trace-cmp -I"$XP_SRC/annotations" -I"$XP_SRC/runtime" -I"$XP_SRC/samples" "$XP_SRC/samples/harness/driver.c" \
       "$src" -L"$XP_LIBDIR" -lxport -Wl,-rpath,"$XP_LIBDIR" -lm -o app_trace || fail "$name: building with GCC"
     ./app_trace --trace "out/$program.xpg" || fail "$name: the traced program differs from the plugin's"
   fi

@@ -521,70 +521,6 @@ static xp_tensor *cond_fn(xp_tensor *x, xp_tensor *y) {
 static xp_tensor *map_traced(void *u, xp_tensor *const *in) { (void)u; return map_fn(in[0], in[1]); }
 static xp_tensor *cond_traced(void *u, xp_tensor *const *in) { (void)u; return cond_fn(in[0], in[1]); }
 
-/* A plain C comparison of a symbolic size (issue 7): the tracer runs the
- * function twice, handing it the sizes in two ranges (below and above
- * every real size), so the comparison takes a different side in each pass
- * and the two programs differ: an error, never a silent specialization. */
-static int g_cmp_line;
-
-static xp_tensor *compares_with_16(void *user_data, xp_tensor *const *in) {
-    (void)user_data;
-    if (xp_size(in[0], 0) > 16) return xp_cos(in[0]);
-    g_cmp_line = __LINE__ + 1;
-    return xp_sin(in[0]);
-}
-
-static xp_tensor *compares_with_max(void *user_data, xp_tensor *const *in) {
-    (void)user_data;
-    g_cmp_line = __LINE__ + 3;
-    int64_t n = xp_size(in[0], 0);
-    xp_tensor *y = xp_neg(in[0]);
-    if (n <= 64) y = xp_exp(y);
-    return y;
-}
-
-static void check_comparison(xp_trace_fn fn) {
-    xp_program *p = NULL;
-    ck_assert_int_eq(xp_export_trace(fn, NULL, "dim(batch, min=1, max=64); input(x, f32[batch, 4])", &p),
-                     XP_ERR_DATA_DEPENDENT);
-    ck_assert_ptr_null(p);
-    const char *msg = xp_last_error();
-    ck_assert_msg(strstr(msg, "the traced function compares a symbolic size in plain C code"), "%s", msg);
-    ck_assert_msg(strstr(msg, "would silently specialize dim 'batch'"), "%s", msg);
-    ck_assert_msg(strstr(msg, "Clang plugin"), "%s", msg);
-    char where[64];
-    snprintf(where, sizeof where, "the first difference is at test_trace.c:%d", g_cmp_line);
-    ck_assert_msg(strstr(msg, where), "%s", msg);
-}
-
-START_TEST(plain_comparison_of_a_size_is_rejected) { check_comparison(compares_with_16); }
-END_TEST
-
-START_TEST(plain_comparison_with_the_declared_max_is_rejected) { check_comparison(compares_with_max); }
-END_TEST
-
-static int g_calls;
-
-static xp_tensor *counts_calls(void *user_data, xp_tensor *const *in) {
-    (void)user_data;
-    g_calls++;
-    return xp_sin(in[0]);
-}
-
-START_TEST(dynamic_traces_run_the_function_twice_static_ones_once) {
-    g_calls = 0;
-    xp_program *p = NULL;
-    ck_assert_msg(xp_export_trace(counts_calls, NULL, "input(x, f32[3, 4])", &p) == XP_OK, "%s", xp_last_error());
-    ck_assert_int_eq(g_calls, 1);
-    xp_program_free(p);
-    g_calls = 0;
-    ck_assert_msg(xp_export_trace(counts_calls, NULL, "dim(batch, min=1, max=64); input(x, f32[batch, 4])", &p) == XP_OK,
-                  "%s", xp_last_error());
-    ck_assert_int_eq(g_calls, 2);
-    xp_program_free(p);
-}
-END_TEST
-
 static xp_program *trace_ok(xp_trace_fn fn, void *u, const char *spec) {
     xp_program *p = NULL;
     xp_status st = xp_export_trace(fn, u, spec, &p);
@@ -832,9 +768,6 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, plain_multiplication_of_a_handle_is_rejected);
     tcase_add_test(tc, plain_subtraction_from_a_handle_is_rejected);
     tcase_add_test(tc, handle_truncated_to_int_is_rejected);
-    tcase_add_test(tc, plain_comparison_of_a_size_is_rejected);
-    tcase_add_test(tc, plain_comparison_with_the_declared_max_is_rejected);
-    tcase_add_test(tc, dynamic_traces_run_the_function_twice_static_ones_once);
     tcase_add_test(tc, spec_errors_name_the_problem);
     tcase_add_test(tc, names_and_buffer_marks_are_kept_on_the_tensor);
     tcase_add_test(tc, call_site_macros_keep_function_names_working);
