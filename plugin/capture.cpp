@@ -194,6 +194,13 @@ bool Interp::bindParams() {
                 ok = false;
                 continue;
             }
+            if (input->parsed.int_input) {
+                diag_.error(input->locAt(input->parsed.shape.offset), DiagId::PragmaRejected)
+                    << ("'#pragma xport input(" + name + ", int)' describes a tensor parameter; give its dtype and "
+                        "shape, as in input(" + name + ", f32[...])");
+                ok = false;
+                continue;
+            }
             const xp_spec_shape &spec = input->parsed.shape;
             std::vector<xp_dim> shape;
             if (!shapeFromSpec(spec, *input, name, shape)) {
@@ -211,7 +218,8 @@ bool Interp::bindParams() {
             for (size_t k = 0; k < shape.size(); k++)
                 if (xp_dim_is_sym(shape[k]))
                     log_.add("input " + name + " dim " + std::to_string(k) + " is " + dimText(shape[k]));
-        } else if (input) {
+        } else if (input && !(input->parsed.int_input && t->isIntegerType() && !t->isBooleanType())) {
+            // input(n, int) on an integer parameter says what dim(n, ...) says
             Report r = diag_.error(input->locAt(input->parsed.name_offset), DiagId::InputNotTensor);
             r << name;
             r.note(pv->getLocation(), DiagId::NoteDeclaredHere) << name;

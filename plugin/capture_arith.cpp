@@ -596,4 +596,44 @@ bool Interp::compare(BinaryOperatorKind op, const Value &a, const Value &b, Qual
     return true;
 }
 
+// ---- the size helpers of xport.h ----
+
+// xp_sym_add(a, b) is `a + b`, xp_sym_lt(a, b) is `a < b`, and so on: the
+// operators' own arithmetic and comparisons, so a helper gives the same
+// size expression, the same range decision (a specialization) and the same
+// undecided-condition error with its suggested fix. Division is the one
+// difference: xp_sym_div floors (its eager definition, and the tracer's)
+// where C's '/' truncates. They agree where '/' captures a size (one that
+// cannot be negative, divided by a positive constant or exactly by a size);
+// by a negative constant they do not, so that is an error.
+bool Interp::callSymHelper(const std::string &name, const CallExpr *ce, bool &handled, Value &out) {
+    static const struct {
+        const char *name;
+        BinaryOperatorKind op;
+    } kHelpers[] = {
+        {"xp_sym_add", BO_Add}, {"xp_sym_sub", BO_Sub}, {"xp_sym_mul", BO_Mul}, {"xp_sym_div", BO_Div},
+        {"xp_sym_eq", BO_EQ},   {"xp_sym_ne", BO_NE},   {"xp_sym_lt", BO_LT},   {"xp_sym_le", BO_LE},
+        {"xp_sym_gt", BO_GT},   {"xp_sym_ge", BO_GE},
+    };
+    handled = false;
+    BinaryOperatorKind op = BO_Comma;
+    for (const auto &h : kHelpers)
+        if (name == h.name) op = h.op, handled = true;
+    if (!handled) return true;
+    std::vector<Value> args;
+    if (!evalArgs(ce, args)) return false;
+    if (args.size() != 2) return unsupportedExpr(ce, "this call of '" + name + "'");
+    const Value &a = args[0], &b = args[1];
+    if (BinaryOperator::isComparisonOp(op)) return compare(op, a, b, ce->getArg(0)->getType(), ce, out);
+    if (op == BO_Div && a.isIntLike() && b.isIntLike() && xp_dim_is_sym(a.i) && !xp_dim_is_sym(b.i) && b.i < 0)
+        return unsupportedExpr(ce, "'xp_sym_div' of the size '" + dimText(a.i) + "' by the negative constant " +
+                                       std::to_string(b.i));
+    if (!arith(op, a, b, ce->getType(), ce, out)) return false;
+    // Constants: floor where C truncates (the quotient of operands of
+    // different signs that does not divide exactly).
+    if (op == BO_Div && a.isConcreteInt() && b.isConcreteInt() && a.i % b.i != 0 && (a.i < 0) != (b.i < 0))
+        out.i -= 1;
+    return true;
+}
+
 }  // namespace xport::capture

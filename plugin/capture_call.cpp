@@ -3,7 +3,7 @@
 //      how the C arguments become the op's arguments; the capture library
 //      records the node (and functionalizes in-place ops);
 //   2. the non-op tensor API (xp_size, xp_keep, scopes, data access, ...),
-//      handled by name;
+//      handled by name, and the size helpers xp_sym_* (as C operators);
 //   3. a function defined in this translation unit: inlined, its
 //      parameters bound to the argument values;
 //   4. a C math function on constants (sqrtf(64.0f)), folded;
@@ -117,6 +117,8 @@ bool Interp::evalCall(const CallExpr *ce, Value &out) {
     if (name == "xp_map") return callMap(ce, out);
     bool handled = false;
     if (!callApi(name, ce, handled, out)) return false;
+    if (handled) return true;
+    if (!callSymHelper(name, ce, handled, out)) return false;  // capture_arith.cpp
     if (handled) return true;
     // 3. helpers defined here
     if (const FunctionDecl *def = fd->getDefinition(); def && def->hasBody()) {

@@ -188,6 +188,9 @@ public:
                  const clang::Expr *at, Value &out);
     bool pointerArith(clang::BinaryOperatorKind op, const Value &a, const Value &b, const clang::Expr *at,
                       Value &out);
+    // xp_sym_add/sub/mul/div and xp_sym_eq/ne/lt/le/gt/ge: the C operator
+    // they name, through arith() and compare() (handled: the call was one).
+    bool callSymHelper(const std::string &name, const clang::CallExpr *ce, bool &handled, Value &out);
     Value intOfType(int64_t v, clang::QualType t);
     int64_t wrapToType(int64_t v, clang::QualType t);
     bool isXpDtype(clang::QualType t) const;
