@@ -1316,8 +1316,10 @@ static xp_status export_dynamic(xp_trace *tr, const traced_fn *f, const xp_pragm
     if (!base.prog) {
         char vals[512];
         values_text(&pl, pl.v[0], vals, sizeof vals);
-        xp_status st = branch_error(tr, "with %s (in the declared ranges) the traced function fails: %s", vals,
-                                    base.msg ? base.msg : "no message");
+        /* its own error (it would fail with symbolic sizes too) */
+        xp_status st = xp_error(base.st, "with %s (in the declared ranges) the traced function fails: %s", vals,
+                                base.msg ? base.msg : "no message");
+        if (tr->log) fprintf(stderr, "xport-dynamic: trace: error: %s\n", xp_last_error());
         recording_free(&base);
         free(pl.v);
         return st;

@@ -105,6 +105,22 @@ START_TEST(input_records_name_dtype_dims_and_offsets) {
 }
 END_TEST
 
+/* input(n, int): a symbolic int input (SYMINT), no shape. */
+START_TEST(input_int_is_a_symbolic_int_input) {
+    xp_pragma p = parse_ok("input(n, int)");
+    ck_assert_int_eq(p.kind, XP_PRAGMA_INPUT);
+    ck_assert_str_eq(p.name, "n");
+    ck_assert(p.int_input);
+    ck_assert_int_eq(p.shape.ndim, 0);
+    ck_assert_int_eq(p.shape.offset, 9);
+    ck_assert_int_eq(p.shape.length, 3);
+    ck_assert_int_eq(p.close_offset, 12);
+    ck_assert(!parse_ok("input(x, i64[])").int_input); /* a 0-d tensor is a tensor */
+    parse_err("input(n, int[3])", 12, "expected ')' to end the 'input' directive");
+    parse_err("input(n, integer)", 9, "unknown dtype 'integer'");
+}
+END_TEST
+
 /* The plugin re-joins macro-expanded tokens with single spaces. */
 START_TEST(plugin_token_text_with_spaces_everywhere) {
     const char *text = "input ( x , f32 [ 8 * 2 , batch ] )";
@@ -518,6 +534,7 @@ static Suite *make_suite(void) {
     TCase *tc = tcase_create("directives");
     tcase_add_test(tc, export_cond_map_are_bare_words);
     tcase_add_test(tc, input_records_name_dtype_dims_and_offsets);
+    tcase_add_test(tc, input_int_is_a_symbolic_int_input);
     tcase_add_test(tc, plugin_token_text_with_spaces_everywhere);
     tcase_add_test(tc, param_and_buffer_take_a_shape);
     tcase_add_test(tc, every_dtype_name_is_accepted);

@@ -273,6 +273,58 @@ START_TEST(sym_comparisons_are_plain_comparisons_eagerly) {
 }
 END_TEST
 
+/* ---- SYMINT inputs: input(n, int) ---- */
+
+/* ExportDB's symbolic int input: n is read with xp_item_i64, as in a run */
+static xp_tensor *adds_n_ones(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_add(in[0], xp_ones(XP_F32, XP_DIMS(xp_item_i64(in[1]), 4)));
+}
+
+static xp_tensor *symint_as_tensor(void *u, xp_tensor *const *in) {
+    (void)u;
+    return xp_add(in[0], in[1]);
+}
+
+START_TEST(an_int_input_is_a_symint_of_the_program) {
+    const char *spec = "dim(n, min=1, max=32); input(x, f32[n, 4]); input(n, int)";
+    xp_program *p = trace_ok(adds_n_ones, spec);
+    ck_assert_int_eq(xp_program_num_inputs(p), 2);
+    ck_assert_str_eq(xp_program_input_name(p, 1), "n");
+    char *text = program_text(p);
+    xpt_assert_contains(text, "graph(x: f32[n, 4], n: SymInt(n)):");
+    xpt_assert_contains(text, "SYMINT");
+    free(text);
+    /* a run takes n as a 0-d i64 tensor, and the guards check it */
+    uint64_t seed = 3;
+    xp_tensor *x = xpt_random(&seed, XP_F32, 2, (int64_t[]){5, 4}, -1, 1);
+    int64_t five = 5, six = 6;
+    xp_tensor *n5 = xp_tensor_from(XP_I64, 0, NULL, &five), *n6 = xp_tensor_from(XP_I64, 0, NULL, &six);
+    xp_tensor *got = NULL;
+    ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x, n5}, 2, &got, 1) == XP_OK, "%s", xp_last_error());
+    xp_tensor *want = xp_add_scalar(x, 1);
+    xpt_assert_close(got, want, 0, 0);
+    ck_assert_int_ne(xp_program_run(p, (xp_tensor *[]){x, n6}, 2, &got, 1), XP_OK);
+    xp_tensor_free(got);
+    xp_tensor_free(want);
+    xp_tensor_free(x);
+    xp_tensor_free(n5);
+    xp_tensor_free(n6);
+    xp_program_free(p);
+}
+END_TEST
+
+START_TEST(int_input_errors_name_the_problem) {
+    xp_program *p = NULL;
+    ck_assert_int_eq(xp_export_trace(adds_n_ones, NULL, "input(x, f32[2, 4]); input(n, int)", &p), XP_ERR_INVALID_ARG);
+    xpt_assert_contains(xp_last_error(), "int input 'n' must be a dim: declare dim(n, ...) as well");
+    ck_assert_int_eq(xp_export_trace(symint_as_tensor, NULL, "dim(n, min=1, max=32); input(x, f32[n, 4]); input(n, int)", &p),
+                     XP_ERR_INVALID_ARG);
+    xpt_assert_contains(xp_last_error(), "a symbolic int input reached an op as a tensor");
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
 /* ---- how many times fn runs ---- */
 
 static int g_calls;
@@ -309,6 +361,8 @@ int main(void) {
     tcase_add_test(tc, a_loop_bounded_by_a_size_is_stopped);
     tcase_add_test(tc, sym_comparisons_are_decided_where_they_are_called);
     tcase_add_test(tc, sym_comparisons_are_plain_comparisons_eagerly);
+    tcase_add_test(tc, an_int_input_is_a_symint_of_the_program);
+    tcase_add_test(tc, int_input_errors_name_the_problem);
     tcase_add_test(tc, fn_runs_once_static_and_once_per_pass_dynamic);
     suite_add_tcase(s, tc);
     return xpt_run_suite(s);

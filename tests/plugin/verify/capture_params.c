@@ -37,3 +37,21 @@ xp_tensor *input_on_int(xp_tensor *x, int n) { // expected-note {{'n' is declare
 xp_tensor *undeclared_dim(xp_tensor *x) {
     return x;
 }
+
+// input(NAME, int) declares a symbolic int: on an integer parameter it says
+// what dim(NAME, ...) says (the one grammar of xp_export_trace specs), on a
+// tensor parameter it is an error.
+#pragma xport export
+#pragma xport dim(n, min=1, max=8)
+#pragma xport input(x, f32[n])
+#pragma xport input(n, int)
+xp_tensor *input_int_on_int(xp_tensor *x, int64_t n) {
+    return xp_add(x, xp_ones(XP_F32, XP_DIMS(n)));
+}
+
+#pragma xport export
+// expected-error@+1 {{'#pragma xport input(x, int)' describes a tensor parameter; give its dtype and shape, as in input(x, f32[...])}}
+#pragma xport input(x, int)
+xp_tensor *input_int_on_tensor(xp_tensor *x) {
+    return x;
+}
