@@ -415,7 +415,7 @@ int64_t xp_sym_div(int64_t a, int64_t b);
  * a specialization of the program (as the plugin lists a decided `if`);
  * one they do not decide fails the trace with a message naming the dim,
  * its range and the bound that would decide it. Plain C comparisons of a
- * size are checked after the fact (docs/tracing.md, Comparisons); these
+ * size are checked after the fact (docs/tracing.md, Size conditions); these
  * are decided where they happen. The Clang plugin captures them as the C
  * operators. */
 bool xp_sym_eq(int64_t a, int64_t b);

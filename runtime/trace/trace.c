@@ -1,7 +1,7 @@
 /*
  * Non-strict export (DESIGN §5): xp_export_trace runs the user's C function
- * once (twice with a declared dim: Comparisons below) on shape-only
- * tensors and records every op call it makes, through the capture library
+ * on shape-only tensors (once; more with a declared dim: Size conditions
+ * below) and records every op call it makes, through the capture library
  * the Clang plugin uses (runtime/capture), so traced and captured programs
  * have the same form.
  *
@@ -35,12 +35,14 @@
  * outside any sane size; such an int reaching an op is an error naming
  * the dim it most likely came from, never a silent specialization.
  *
- * Comparisons. A plain C comparison of a size cannot be seen, so a trace
- * whose spec declares a dim runs fn twice: user code sees the handles in
- * the first pass and the same handles moved above every real size in the
- * second (to_user / from_user). A comparison against a real number goes
- * the other way in one pass; the two programs then differ, which is an
- * XP_ERR_DATA_DEPENDENT error naming the first differing node's site.
+ * Size conditions. A plain C comparison of a size cannot be seen when it
+ * happens, so a trace whose spec declares a dim records fn with the sizes
+ * shown to C code above every real size (to_user / from_user) and checks
+ * the recording against runs at concrete sizes (export_dynamic): a
+ * condition the ranges do not decide makes them differ, an
+ * XP_ERR_DATA_DEPENDENT error naming the sizes and the first differing
+ * node's site. Model files built with comparison tracing (XPORT_TRACE_CMP)
+ * report each comparison of a size, which adds the sizes compared at.
  */
 #include "trace/xp_trace.h"
 
