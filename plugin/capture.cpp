@@ -51,6 +51,9 @@ std::string Interp::sourceText(const Expr *e) const {
     CharSourceRange r = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(e->getSourceRange()), sm_,
                                                  ast_.getLangOpts());
     std::string s = Lexer::getSourceText(r, sm_, ast_.getLangOpts()).str();
+    // Inside a macro's body (the XP_AT_ wrappers of XPORT_CALL_SITES): the
+    // text of the whole macro invocation, `xp_sym_le(n, 64)`.
+    if (s.empty()) s = Lexer::getSourceText(sm_.getExpansionRange(e->getSourceRange()), sm_, ast_.getLangOpts()).str();
     // One line, and short enough for a message.
     for (char &c : s)
         if (c == '\n' || c == '\t') c = ' ';

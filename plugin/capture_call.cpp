@@ -106,6 +106,9 @@ bool Interp::evalCall(const CallExpr *ce, Value &out) {
     }
     // Output and non-local jumps: effects outside any graph (capture_break.cpp).
     if (sideEffectCall(name, ce)) return false;
+    // The XP_AT_ wrappers of XPORT_CALL_SITES (xport.h): the tracer's
+    // bookkeeping around a call; the call inside is the call.
+    if (StringRef(name).starts_with("xp_at_done_") && ce->getNumArgs() == 1) return eval(ce->getArg(0), out);
     // 1. ops
     if (const xp_capi_fn *row = xp_capi_find(name.c_str())) {
         std::vector<Value> args;
@@ -573,6 +576,24 @@ bool Interp::callMath(const std::string &rawName, const CallExpr *ce, bool &hand
     double r = fn->d1 ? fn->d1(num(args[0])) : fn->d2(num(args[0]), num(args[1]));
     out = Value::mkFloat(fn->isFloat ? double(float(r)) : r);
     return true;
+}
+
+bool isCallSitePush(const Expr *e) {
+    const auto *co = dyn_cast<ConditionalOperator>(e->IgnoreParenImpCasts());
+    if (!co) return false;
+    const auto *ref = dyn_cast<DeclRefExpr>(co->getCond()->IgnoreParenImpCasts());
+    return ref && ref->getDecl()->getName() == "xp_trace_active_";
+}
+
+const Expr *withoutCallSite(const Expr *e) {
+    if (!e) return e;
+    e = e->IgnoreParenImpCasts();
+    const auto *comma = dyn_cast<BinaryOperator>(e);
+    if (!comma || comma->getOpcode() != BO_Comma || !isCallSitePush(comma->getLHS())) return e;
+    const auto *done = dyn_cast<CallExpr>(comma->getRHS()->IgnoreParenImpCasts());
+    const FunctionDecl *fd = done ? done->getDirectCallee() : nullptr;
+    if (!fd || !fd->getName().starts_with("xp_at_done_") || done->getNumArgs() != 1) return e;
+    return done->getArg(0)->IgnoreParenImpCasts();
 }
 
 }  // namespace xport::capture

@@ -147,7 +147,7 @@ std::string placeName(const Snapshot::Entry &e, const std::vector<size_t> &path)
 }
 
 const CallExpr *callNamed(const Expr *e, const char *name) {
-    const auto *ce = dyn_cast_or_null<CallExpr>(e ? e->IgnoreParenImpCasts() : nullptr);
+    const auto *ce = dyn_cast_or_null<CallExpr>(withoutCallSite(e));
     if (!ce) return nullptr;
     const FunctionDecl *fd = ce->getDirectCallee();
     return fd && fd->getName() == name ? ce : nullptr;

@@ -359,6 +359,7 @@ bool Interp::evalBinary(const BinaryOperator *bo, Value &out) {
     if (bo->isAssignmentOp()) return evalAssign(bo, out);
     if (op == BO_Comma) {
         Value ignored;
+        if (isCallSitePush(bo->getLHS())) return eval(bo->getRHS(), out);  // XP_AT_ (capture_call.cpp)
         if (!eval(bo->getLHS(), ignored)) return false;
         return eval(bo->getRHS(), out);
     }

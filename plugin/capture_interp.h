@@ -303,4 +303,12 @@ public:
     uint64_t iterations_ = 0;
 };
 
+// The call-site macros of XPORT_CALL_SITES (xport.h) wrap each call as
+// `((xp_trace_active_ ? xp_trace_push_site_(...) : (void)0), xp_at_done_X_(call))`:
+// the run-time tracer's bookkeeping, nothing of the program.
+// isCallSitePush: the left operand of that comma; withoutCallSite: `call`
+// for such a wrapper, else `e` (parentheses and implicit casts skipped).
+bool isCallSitePush(const clang::Expr *e);
+const clang::Expr *withoutCallSite(const clang::Expr *e);
+
 }  // namespace xport::capture
