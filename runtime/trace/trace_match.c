@@ -1,5 +1,5 @@
 /*
- * Comparing the programs of two trace passes (trace.c): a symbolic
+ * Comparing the programs of two trace passes (trace_passes.c): a symbolic
  * recording against another symbolic one, or against a recording made
  * with every size concrete, which must be the symbolic program evaluated
  * at those sizes.
