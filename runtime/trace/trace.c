@@ -22,6 +22,7 @@
 #include "tensor/xp_tensor_impl.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -227,10 +228,30 @@ static int call_traced(const traced_fn *f, xp_tensor *const *inputs, xp_tensor *
     return f->fnn(f->user_data, inputs, outs);
 }
 
+/* SIGABRT's action is process-wide: the first thread to run a traced fn
+ * installs on_abort and keeps the action it replaced (a crash reporter's,
+ * say), the last one puts it back; an abort on a thread that is not
+ * running a traced fn gets that action. */
+static pthread_mutex_t g_abort_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_abort_users;
+static struct sigaction g_abort_prev;
+
 static void on_abort(int sig) {
     if (g_abort_jump) siglongjmp(*g_abort_jump, 1);
-    signal(sig, SIG_DFL);
+    sigaction(sig, &g_abort_prev, NULL);
     raise(sig);
+}
+
+static void abort_guard(bool on) {
+    pthread_mutex_lock(&g_abort_lock);
+    if (on && g_abort_users++ == 0) {
+        struct sigaction act = {.sa_handler = on_abort};
+        sigemptyset(&act.sa_mask);
+        sigaction(SIGABRT, &act, &g_abort_prev);
+    } else if (!on && --g_abort_users == 0) {
+        sigaction(SIGABRT, &g_abort_prev, NULL);
+    }
+    pthread_mutex_unlock(&g_abort_lock);
 }
 
 /* "with sizes shown as ..." for the pass's messages */
@@ -253,9 +274,7 @@ static void pass_text(const xp_trace *tr, char *buf, size_t n) {
 static int call_guarded(xp_trace *tr, const traced_fn *f, xp_tensor *const *inputs, xp_tensor **outs,
                         xp_scope *scope) {
     sigjmp_buf jump;
-    struct sigaction act = {.sa_handler = on_abort}, old;
-    sigemptyset(&act.sa_mask);
-    sigaction(SIGABRT, &act, &old);
+    abort_guard(true);
     int nout;
     int jumped = sigsetjmp(jump, 1); /* 1: abort; 2: stopped by dispatch (its error is set) */
     if (jumped == 0) {
@@ -277,7 +296,7 @@ static int call_guarded(xp_trace *tr, const traced_fn *f, xp_tensor *const *inpu
                       after, when);
     }
     g_abort_jump = NULL;
-    sigaction(SIGABRT, &old, NULL);
+    abort_guard(false);
     return nout;
 }
 

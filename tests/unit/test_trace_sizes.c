@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,18 @@ START_TEST(an_abort_on_a_size_fails_the_trace_not_the_process) {
 }
 END_TEST
 
+static void programs_abort_handler(int sig) { (void)sig; }
+
+START_TEST(the_programs_own_abort_handler_is_kept) {
+    struct sigaction act = {.sa_handler = programs_abort_handler}, now;
+    sigemptyset(&act.sa_mask);
+    ck_assert_int_eq(sigaction(SIGABRT, &act, NULL), 0);
+    rejected(needs_three_rows, SPEC_1_64, (const char *[]){"the traced function aborted"}, 1);
+    ck_assert_int_eq(sigaction(SIGABRT, NULL, &now), 0);
+    ck_assert(now.sa_handler == programs_abort_handler);
+}
+END_TEST
+
 static xp_tensor *loops_over_rows(void *u, xp_tensor *const *in) {
     (void)u;
     xp_tensor *y = in[0];
@@ -360,6 +373,7 @@ int main(void) {
     tcase_add_test(tc, conditions_the_ranges_decide_are_accepted);
     tcase_add_test(tc, a_one_value_dim_compares_as_its_value);
     tcase_add_test(tc, an_abort_on_a_size_fails_the_trace_not_the_process);
+    tcase_add_test(tc, the_programs_own_abort_handler_is_kept);
     tcase_add_test(tc, a_loop_bounded_by_a_size_is_stopped);
     tcase_add_test(tc, sym_comparisons_are_decided_where_they_are_called);
     tcase_add_test(tc, sym_comparisons_are_plain_comparisons_eagerly);
