@@ -409,6 +409,12 @@ int64_t xp_sym_sub(int64_t a, int64_t b);
 int64_t xp_sym_mul(int64_t a, int64_t b);
 int64_t xp_sym_div(int64_t a, int64_t b);
 
+/* A size as a 0-d i64 tensor: how a run takes and returns integers (SYMINT
+ * inputs and outputs). While tracing it stays symbolic: returned by the
+ * traced function it is a SYMINT output (`n + 1` computed by the program
+ * from its inputs' sizes); it is not an operand for ops. */
+xp_tensor *xp_symint_tensor(int64_t v);
+
 /* Size comparisons that stay symbolic while tracing (plain comparisons
  * otherwise): a == b, a != b, a < b, a <= b, a > b, a >= b. While tracing,
  * a relation the declared ranges decide gives its value and is listed as
@@ -615,6 +621,7 @@ XP_AT_DONE_(b, bool)
 #define xp_sym_le(...) XP_AT_(xp_at_done_b_, xp_sym_le(__VA_ARGS__))
 #define xp_sym_gt(...) XP_AT_(xp_at_done_b_, xp_sym_gt(__VA_ARGS__))
 #define xp_sym_ge(...) XP_AT_(xp_at_done_b_, xp_sym_ge(__VA_ARGS__))
+#define xp_symint_tensor(...) XP_AT_(xp_at_done_t_, xp_symint_tensor(__VA_ARGS__))
 #define xp_cond(...) XP_AT_(xp_at_done_t_, xp_cond(__VA_ARGS__))
 #define xp_map(...) XP_AT_(xp_at_done_t_, xp_map(__VA_ARGS__))
 #endif /* XPORT_CALL_SITES */

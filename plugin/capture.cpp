@@ -291,6 +291,15 @@ bool Interp::emitOutputs(const Value &ret, SourceLocation at) {
                 }
                 continue;
             }
+            // A size (int64_t: 64 bits hold any size): a SYMINT output.
+            QualType ft = fd->getType();
+            if (ft->isIntegerType() && !ft->isBooleanType() && ast_.getTypeSize(ft) == 64 && fv.kind == VK::Int) {
+                if (xp_capture_output_size(cap_, fv.i, fd->getNameAsString().c_str()) != XP_OK) {
+                    diag_.error(at, DiagId::CaptureFailed) << xp_last_error();
+                    return false;
+                }
+                continue;
+            }
             std::string what = isTensorPtr(fd->getType()) ? describeKind(fv.kind)
                                                           : "of type '" + fd->getType().getAsString() + "'";
             Report r = diag_.error(at, DiagId::OutputFieldNotTensor);

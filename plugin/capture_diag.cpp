@@ -125,9 +125,9 @@ unsigned Diagnoser::idFor(DiagId id) {
     case DiagId::ReturnNull:
         return E("exported function '%0' returns a null pointer");
     case DiagId::ReturnNotTensor:
-        return E("exported function '%0' must return a tensor or a struct of tensors, not %1");
+        return E("exported function '%0' must return a tensor or a struct of tensors and sizes, not %1");
     case DiagId::OutputFieldNotTensor:
-        return E("field '%0' of the result of exported function '%1' is %2, not a tensor");
+        return E("field '%0' of the result of exported function '%1' is %2, not a tensor or an int64_t size");
     case DiagId::CaptureFailed:
         return E("%0");
     // ---- notes ----
@@ -193,7 +193,8 @@ unsigned Diagnoser::idFor(DiagId id) {
     case DiagId::NoteInCallFrom:
         return N("in call from '%0'");
     case DiagId::NoteReturnStruct:
-        return N("each field of a returned struct becomes one output of the exported program");
+        return N("each field of a returned struct becomes one output of the exported program: a tensor, or an int64_t "
+                 "size (a SYMINT output)");
     case DiagId::NoteDeclaredHere:
         return N("'%0' is declared here");
     case DiagId::NoteSymbolicNarrowing:

@@ -1,6 +1,6 @@
 /*
  * tags: data-structure, graph-break
- * description: a returned struct with a field that is not a tensor: every field of a result becomes an output
+ * description: a returned struct with a field that is neither a tensor nor an int64_t size: every field becomes an output
  * expect: unsupported
  * diagnostic: of the result of exported function
  */
@@ -10,12 +10,12 @@
 
 typedef struct {
     xp_tensor *y;
-    int64_t n; // expected-note {{each field of a returned struct becomes one output of the exported program}}
-} WithSize;
+    double scale; // expected-note {{each field of a returned struct becomes one output of the exported program: a tensor, or an int64_t size (a SYMINT output)}}
+} WithScale;
 
 #pragma xport export
 #pragma xport input(x, f32[4])
-WithSize output_field_not_tensor(xp_tensor *x) {
-    WithSize r = {xp_neg(x), 4};
-    return r; // expected-error {{field 'n' of the result of exported function 'output_field_not_tensor' is of type 'int64_t', not a tensor}}
+WithScale output_field_not_tensor(xp_tensor *x) {
+    WithScale r = {xp_neg(x), 0.5};
+    return r; // expected-error {{field 'scale' of the result of exported function 'output_field_not_tensor' is of type 'double', not a tensor or an int64_t size}}
 }

@@ -11,5 +11,5 @@
 #pragma xport export
 #pragma xport input(x, f32[4])
 int64_t return_not_tensor(xp_tensor *x) {
-    return xp_size(x, 0); // expected-error {{exported function 'return_not_tensor' must return a tensor or a struct of tensors, not an integer}}
+    return xp_size(x, 0); // expected-error {{exported function 'return_not_tensor' must return a tensor or a struct of tensors and sizes, not an integer}}
 }

@@ -2,7 +2,6 @@
  * tags: data-structure, dynamic-shape
  * description: returning an int64_t size beside a tensor (a SYMINT output)
  * expect: supported
- * status: pending SYMINT outputs (returning sizes is not supported yet, docs/plugin.md 'Results')
  * source: ExportDB scalar_output
  */
 #include "sample.h"
@@ -24,5 +23,5 @@ Result scalar_output(xp_tensor *x) {
 
 XP_SAMPLE(scalar_output) {
     Result r = scalar_output(XP_IN(0));
-    XP_RETURN(r.y, xp_full(XP_I64, 0, NULL, (double)r.cols_plus_one));
+    XP_RETURN(r.y, xp_symint_tensor(r.cols_plus_one)); /* as a run returns it: a 0-d i64 tensor */
 }

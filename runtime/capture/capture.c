@@ -228,12 +228,7 @@ xp_status xp_capture_symint_input(xp_capture *c, const char *name, xp_dim sym) {
 
 /* ---- outputs ---- */
 
-xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field) {
-    xp_status st = check_top(c, "xp_capture_output");
-    if (st) return st;
-    if (field && !field[0]) return xp_error(XP_ERR_INVALID_ARG, "xp_capture_output: the field name is empty");
-    int32_t value;
-    if ((st = xp_cap_resolve(c, t, XP_NO_LOC, &value))) return xp_error_prefix("output");
+static xp_status push_output(xp_capture *c, int32_t value, const char *field) {
     char *copy = field ? xp_strdup(field) : NULL;
     xp_cap_output *outs = (!field || copy) ? xp_realloc(c->outputs, (size_t)(c->noutputs + 1) * sizeof *outs) : NULL;
     if (!outs) {
@@ -243,6 +238,24 @@ xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field) {
     c->outputs = outs;
     c->outputs[c->noutputs++] = (xp_cap_output){.value = value, .field = copy};
     return XP_OK;
+}
+
+xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field) {
+    xp_status st = check_top(c, "xp_capture_output");
+    if (st) return st;
+    if (field && !field[0]) return xp_error(XP_ERR_INVALID_ARG, "xp_capture_output: the field name is empty");
+    int32_t value;
+    if ((st = xp_cap_resolve(c, t, XP_NO_LOC, &value))) return xp_error_prefix("output");
+    return push_output(c, value, field);
+}
+
+xp_status xp_capture_output_size(xp_capture *c, xp_dim size, const char *field) {
+    xp_status st = check_top(c, "xp_capture_output_size");
+    if (st) return st;
+    if (field && !field[0]) return xp_error(XP_ERR_INVALID_ARG, "xp_capture_output_size: the field name is empty");
+    int32_t value;
+    if ((st = xp_program_add_symint_value(c->p, size, &value))) return xp_error_prefix("output");
+    return push_output(c, value, field);
 }
 
 /* ---- finishing ---- */

@@ -91,6 +91,10 @@ xp_status xp_capture_value(xp_capture *c, xp_cref t, int32_t *value);
 /* Marks `t` as a USER_OUTPUT (in call order); `field` names it when the
  * exported function returns a struct (NULL for a single tensor). */
 xp_status xp_capture_output(xp_capture *c, xp_cref t, const char *field);
+/* Returns a size (an int64_t field, a SYMINT output): concrete or an
+ * expression over the program's symbols; a run gives it as a 0-d i64
+ * tensor computed from the bound symbols. */
+xp_status xp_capture_output_size(xp_capture *c, xp_dim size, const char *field);
 /* Adds mutation outputs, orders the signature (mutations first, then user
  * outputs) and verifies the program. Inputs may be declared in any order
  * (weights as they are first read); finishing orders them as torch.export

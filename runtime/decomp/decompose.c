@@ -279,7 +279,10 @@ static xp_status replay_graph(const pass *ps, const xp_graph *sg, xp_graph *dg, 
     if (st == XP_OK && top) {
         for (int i = 0; i < ps->src->nsig_out && st == XP_OK; i++) {
             const xp_sig_output *so = &ps->src->sig_out[i];
-            st = xp_program_add_output(ps->dst, so->kind, map[so->value], so->target);
+            int32_t v = map[so->value];
+            if (xp_value_is_symint_output(sg, so->value)) /* a returned size: no node made it */
+                st = xp_program_add_symint_value(ps->dst, sg->values[so->value].sym, &v);
+            if (st == XP_OK) st = xp_program_add_output(ps->dst, so->kind, v, so->target);
         }
     } else if (st == XP_OK) {
         int32_t *outs = xp_calloc((size_t)sg->noutputs + 1, sizeof *outs);

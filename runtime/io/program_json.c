@@ -183,7 +183,10 @@ static json_t *w_outputs(writer *w) {
     for (int i = 0; i < p->nsig_out; i++) {
         const xp_sig_output *out = &p->sig_out[i];
         json_t *o = w_chk(w, json_object());
-        w_set(w, o, "value", w_str(w, p->graph->values[out->value].name));
+        if (xp_value_is_symint_output(p->graph, out->value)) /* a size returned: its expression */
+            w_set(w, o, "sym", w_dim(w, p->graph->values[out->value].sym));
+        else
+            w_set(w, o, "value", w_str(w, p->graph->values[out->value].name));
         w_set(w, o, "kind", w_str(w, xp_output_kind_name(out->kind)));
         w_set(w, o, "target", w_str(w, out->target));
         w_push(w, a, o);
@@ -852,9 +855,19 @@ static xp_status r_outputs(reader *r, const xp_strmap *names, json_t *root) {
         xp_output_kind kind;
         int32_t id = -1; /* set by r_ref; GCC -O3 cannot see that */
         path_join(path, "outputs[%zu]", i);
-        path_join(sub, "%s.value", path);
-        if ((st = need_object(o, path)) || (st = r_ref(names, json_object_get(o, "value"), sub, &id)) ||
-            (st = field_str(o, "kind", path, false, &kind_s)) || (st = field_str(o, "target", path, true, &target)))
+        if ((st = need_object(o, path))) break;
+        json_t *sym_j = json_object_get(o, "sym");
+        if (sym_j) { /* a SYMINT output: a size expression, no value name */
+            xp_dim expr;
+            path_join(sub, "%s.sym", path);
+            if (json_object_get(o, "value")) return bad(path, "has both 'value' and 'sym'");
+            if ((st = r_dim(r, sym_j, sub, false, &expr)) || (st = xp_program_add_symint_value(r->p, expr, &id)))
+                break;
+        } else {
+            path_join(sub, "%s.value", path);
+            if ((st = r_ref(names, json_object_get(o, "value"), sub, &id))) break;
+        }
+        if ((st = field_str(o, "kind", path, false, &kind_s)) || (st = field_str(o, "target", path, true, &target)))
             break;
         path_join(sub, "%s.kind", path);
         if (!xp_output_kind_from_name(kind_s, &kind)) return bad(sub, "unknown output kind '%s'", kind_s);

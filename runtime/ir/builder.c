@@ -863,6 +863,8 @@ xp_status xp_ir_check_sig_output(const xp_program *p, xp_output_kind kind, int32
     if ((unsigned)kind > XP_OUT_BUFFER_MUTATION)
         return xp_error(XP_ERR_INVALID_ARG, "output %s: invalid kind %d", ref, (int)kind);
     const char *kn = xp_output_kind_name(kind);
+    if (kind != XP_OUT_USER_OUTPUT && g->values[value].kind == XP_VAL_SYMINT)
+        return xp_error(XP_ERR_INVALID_ARG, "output %s: an integer can only be a USER_OUTPUT, not a %s", ref, kn);
     if (kind == XP_OUT_USER_OUTPUT) {
         /* optional: the struct field it is returned in */
         if (target && !xp_ir_is_target(target))
@@ -967,6 +969,41 @@ xp_status xp_program_add_symint_input(xp_program *p, const char *name, xp_dim sy
                         name ? name : "(null)");
     xp_meta m = {.dtype = XP_I64, .ndim = 0};
     return add_sig_input(p, XP_IN_SYMINT, name, NULL, XP_VAL_SYMINT, &m, sym, out_value);
+}
+
+bool xp_value_is_symint_output(const xp_graph *g, int32_t id) {
+    if (!g || id < 0 || id >= g->nvalues || g->values[id].kind != XP_VAL_SYMINT) return false;
+    for (int i = 0; i < g->ninputs; i++)
+        if (g->inputs[i] == id) return false;
+    return true;
+}
+
+xp_status xp_program_add_symint_value(xp_program *p, xp_dim expr, int32_t *out_value) {
+    if (!p) return xp_error(XP_ERR_INVALID_ARG, "xp_program_add_symint_value: program is NULL");
+    char text[160];
+    if (!xp_dim_is_valid(expr) || (xp_dim_is_sym(expr) && xp_dim_format(p->syms, expr, text, sizeof text) <= 0))
+        return xp_error(XP_ERR_INVALID_ARG, "a SYMINT output must be a size of the program's symbols");
+    xp_graph *g = p->graph;
+    char name[32];
+    for (int k = 0;; k++) { /* sym_size, sym_size_1, ...: not a name user code picks */
+        snprintf(name, sizeof name, k ? "sym_size_%d" : "sym_size", k);
+        if (!graph_has_name(g, name)) break;
+    }
+    char *copy = xp_strdup(name);
+    if (!copy || reserve_values(g, 1) || name_register(p, name)) {
+        free(copy);
+        return XP_ERR_OOM;
+    }
+    xp_value *v = &g->values[g->nvalues];
+    memset(v, 0, sizeof *v);
+    v->name = copy;
+    v->kind = XP_VAL_SYMINT;
+    v->meta = (xp_meta){.dtype = XP_I64, .ndim = 0};
+    v->sym = expr;
+    v->producer = -1;
+    if (out_value) *out_value = g->nvalues;
+    g->nvalues++;
+    return XP_OK;
 }
 
 xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t value, const char *target) {

@@ -179,6 +179,8 @@ void xp_ir_node_label(const xp_program *p, const xp_node *n, char *buf, size_t s
 static void sb_value(xp_sb *sb, const xp_graph *g, int32_t id) {
     if (id < 0 || id >= g->nvalues || !g->values[id].name)
         xp_sb_printf(sb, "<bad value %d>", (int)id);
+    else if (xp_value_is_symint_output(g, id)) /* a size returned: its expression */
+        xp_sb_dim(sb, g->prog->syms, g->values[id].sym);
     else
         xp_sb_printf(sb, "%s%s", g->values[id].producer >= 0 ? "%" : "", g->values[id].name);
 }

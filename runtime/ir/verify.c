@@ -193,11 +193,14 @@ static xp_status verify_values(const xp_program *p, const xp_graph *g, bool top)
         else if (v->kind == XP_VAL_TENSOR) {
             if (xp_ir_check_meta(&v->meta)) st = xp_error_prefix("value '%s'", v->name);
         } else if (v->kind == XP_VAL_SYMINT) {
+            char text[160];
             if (!top || v->producer != -1)
-                st = xp_error(XP_ERR_INVALID_ARG, "value '%s': integer values are inputs of the program's graph only",
-                              v->name);
-            else if (!xp_dim_is_sym(v->sym) || xp_dim_as_symbol(p->syms, v->sym) < 0)
+                st = xp_error(XP_ERR_INVALID_ARG,
+                              "value '%s': integer values are inputs and outputs of the program's graph only", v->name);
+            else if (!xp_value_is_symint_output(g, i) && (!xp_dim_is_sym(v->sym) || xp_dim_as_symbol(p->syms, v->sym) < 0))
                 st = xp_error(XP_ERR_INVALID_ARG, "value '%s': an integer input must be bound to one symbol", v->name);
+            else if (!xp_dim_is_valid(v->sym) || (xp_dim_is_sym(v->sym) && xp_dim_format(p->syms, v->sym, text, sizeof text) <= 0))
+                st = xp_error(XP_ERR_INVALID_ARG, "value '%s': not a size of the program's symbols", v->name);
         } else {
             st = xp_error(XP_ERR_INVALID_ARG, "value '%s' has invalid kind %d", v->name, (int)v->kind);
         }
@@ -297,7 +300,7 @@ static xp_status verify_graph_body(vstate *vs, const xp_graph *g, bool top, int 
         }
     }
     for (int i = 0; i < g->nvalues; i++)
-        if (!defined[i])
+        if (!defined[i] && !xp_value_is_symint_output(g, i)) /* a returned size needs no producer */
             return xp_error(XP_ERR_INVALID_ARG, "value '%s' is neither a graph input nor a node output",
                             g->values[i].name);
     for (int i = 0; i < g->noutputs; i++) {

@@ -169,6 +169,14 @@ xp_status xp_program_add_input(xp_program *p, xp_input_kind kind, const char *na
                                xp_dtype dt, int ndim, const xp_dim *shape, int32_t *out_value);
 /* Adds an integer input bound to symbol `sym` (a handle from xp_sym_new). */
 xp_status xp_program_add_symint_input(xp_program *p, const char *name, xp_dim sym, int32_t *out_value);
+/* A SYMINT output's value: size expression `expr` over the program's
+ * symbols (`n + 1`), computed from the bound symbols when a run returns
+ * it (a 0-d i64 tensor); no node produces it. Return it with
+ * xp_program_add_output(p, XP_OUT_USER_OUTPUT, *out_value, field). */
+xp_status xp_program_add_symint_value(xp_program *p, xp_dim expr, int32_t *out_value);
+/* Whether value `id` of the top graph is a SYMINT output's value (an
+ * integer that is not a graph input). */
+bool xp_value_is_symint_output(const xp_graph *g, int32_t id);
 /* Records a specialization (copied) for `xport show` and the .xpg file. */
 xp_status xp_program_add_specialization(xp_program *p, xp_srcloc loc, const char *text);
 /* Appends an output with its signature entry. */

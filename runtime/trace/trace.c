@@ -338,6 +338,11 @@ xp_status xp_trace_once(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, i
                               "the traced function returned NULL%s%s%s", nout > 1 ? " as an output" : "",
                               xp_error_pending() ? ": " : "", xp_error_pending() ? xp_last_error() : "");
         for (int o = 0; tr->err == XP_OK && o < nout; o++) {
+            if (outs[o]->trace_ref == XP_TRACE_REF_SYMINT) { /* xp_symint_tensor: a SYMINT output */
+                if (xp_capture_output_size(tr->cap, outs[o]->trace_int, NULL) != XP_OK)
+                    xp_trace_fail(tr, xp_last_status(), "%s", xp_last_error());
+                continue;
+            }
             xp_cref ref = xp_trace_ref_of(tr, outs[o]);
             if (ref != XP_CREF_NONE && xp_capture_output(tr->cap, ref, NULL) != XP_OK)
                 xp_trace_fail(tr, xp_last_status(), "%s", xp_last_error());

@@ -74,6 +74,7 @@ typedef struct xp_trace {
     int nops, op_limit;    /* ops recorded in this pass; more than op_limit (if set) stops it */
     int nsyms;             /* the spec's dims; big: its range reaches past what validation covers */
     bool big[XP_MAX_TRACE_SYMS];
+    uint64_t hi_base;      /* where the high recording shows sizes (trace_sizes.c); 0: 2^61 */
     /* seen by the comparison hooks (XPORT_TRACE_CMP): sizes a symbol was
      * compared at, kept over the passes; comparisons made in this pass */
     int nbreaks;
@@ -128,10 +129,14 @@ xp_cref xp_trace_ref_of(xp_trace *tr, xp_tensor *t);
  * code saw one moved above every real size). */
 xp_dim xp_trace_from_user(const xp_trace *tr, int64_t v);
 
-/* Whether int `v`, argument `arg` of `op`, may reach the op: not the
+/* Whether a float reaching an op is a size shown to user code (a handle,
+ * low or high, converted to double): the size would be frozen. */
+bool xp_trace_float_is_size(const xp_trace *tr, double f);
+
+/* Whether int `v`, argument `arg` of function `fn` ("xp_reshape"), may reach it: not the
  * result of plain C arithmetic on a size (else the trace fails, naming
  * the size it most likely came from). */
-bool xp_trace_check_int(xp_trace *tr, const xp_op_def *op, const char *arg, xp_dim v);
+bool xp_trace_check_int(xp_trace *tr, const char *fn, const char *arg, xp_dim v);
 
 /* ---- trace_match.c ---- */
 

@@ -172,6 +172,8 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
         xp_trace_fail(tr, XP_ERR_UNSUPPORTED, "xp_%s cannot be called directly (at %s)", op->name, where);
         return NULL;
     }
+    char fname[96]; /* for messages: "xp_reshape" */
+    snprintf(fname, sizeof fname, "xp_%s", op->name);
     xp_carg cargs[XP_MAX_OP_ARGS];
     xp_cref *lists[XP_MAX_OP_ARGS] = {0};
     int64_t *ilists[XP_MAX_OP_ARGS] = {0};
@@ -203,7 +205,7 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
         }
         case XP_ARG_INT: {
             xp_dim v = xp_trace_from_user(tr, a->i);
-            ok = xp_trace_check_int(tr, op, sc->args[i].name, v);
+            ok = xp_trace_check_int(tr, fname, sc->args[i].name, v);
             cargs[i] = xp_carg_i(v);
             break;
         }
@@ -219,12 +221,12 @@ xp_tensor *xp_trace_dispatch(xp_trace *tr, const xp_op_def *op, const xp_arg *ar
                 for (int k = 0; k < a->il.n; k++) ilists[i][k] = xp_trace_from_user(tr, a->il.v[k]);
                 v = ilists[i];
             }
-            for (int k = 0; ok && k < a->il.n; k++) ok = xp_trace_check_int(tr, op, sc->args[i].name, v[k]);
+            for (int k = 0; ok && k < a->il.n; k++) ok = xp_trace_check_int(tr, fname, sc->args[i].name, v[k]);
             cargs[i] = xp_carg_il(a->il.n, v);
             break;
         }
         case XP_ARG_FLOAT:
-            if (a->f < -0x1p62) {
+            if (xp_trace_float_is_size(tr, a->f)) {
                 /* a handle converted to double: the size would be frozen */
                 xp_trace_site_text(where, sizeof where);
                 xp_trace_fail(tr, XP_ERR_INVALID_ARG,

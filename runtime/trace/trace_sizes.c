@@ -29,17 +29,19 @@
 
 /* ---- sizes: the two encodings user code sees ---- */
 
-/* The first pass hands user code the handles themselves (huge negative
- * ints); the second hands it the same handles moved into a disjoint range
- * above every real size, [2^61, 2^61 + 2^40) (real sizes are at most
- * XP_SYM_MAX_DEFAULT = 2^61 - 1, XP_END is INT64_MAX). A C comparison of a
- * size against a real number then goes the other way in one of the
- * passes, and the two recorded programs differ. Internal code only ever
- * sees handles: the boundary maps (xp_size and xp_numel return to_user,
- * every int reaching dispatch and the xp_sym_* helpers goes through
- * xp_trace_from_user). */
-#define USER_HI_BASE ((uint64_t)1 << 61)
+/* The low recording hands user code the handles themselves (huge negative
+ * ints); the high one hands it the same handles moved into a disjoint
+ * range above every real size, [base, base + 2^40): base is 2^41 when
+ * every dim's max is below 2^40, else 2^61 (real sizes are at most
+ * XP_SYM_MAX_DEFAULT = 2^61 - 1, XP_END is INT64_MAX). The lower base
+ * keeps plain C arithmetic on a size in the model's own code (`3 * n`,
+ * rejected when it reaches an op) from overflowing, which is undefined
+ * behaviour. Internal code only ever sees handles: the boundary maps
+ * (xp_size and xp_numel return to_user, every int reaching dispatch and
+ * the xp_sym_* helpers goes through xp_trace_from_user). */
 #define USER_HI_SPAN ((uint64_t)1 << 40)
+
+static uint64_t hi_base(const xp_trace *tr) { return tr && tr->hi_base ? tr->hi_base : (uint64_t)1 << 61; }
 
 /* A size all of whose symbols have a one-value range ([3, 3]) is that
  * value: user code may compare it like a static size (the plugin decides
@@ -72,14 +74,16 @@ static int64_t to_user(const xp_trace *tr, xp_dim d) {
     if (fixed_value(tr, d, &v)) return v;
     if (tr->pass == PASS_LOW && !has_big_symbol(tr, d)) return d;
     if (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) return d;
-    return (int64_t)((uint64_t)d - (uint64_t)INT64_MIN + USER_HI_BASE);
+    return (int64_t)((uint64_t)d - (uint64_t)INT64_MIN + hi_base(tr));
 }
 
 /* Also maps the result of plain arithmetic on a high-range size back next
  * to the handle range, where the checks below recognize it. */
 xp_dim xp_trace_from_user(const xp_trace *tr, int64_t v) {
-    if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) || v < (int64_t)USER_HI_BASE || v >= (int64_t)(USER_HI_BASE + USER_HI_SPAN)) return v;
-    return (xp_dim)((uint64_t)v - USER_HI_BASE + (uint64_t)INT64_MIN);
+    uint64_t base = hi_base(tr);
+    if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) || v < (int64_t)base || v >= (int64_t)(base + USER_HI_SPAN))
+        return v;
+    return (xp_dim)((uint64_t)v - base + (uint64_t)INT64_MIN);
 }
 
 int64_t xp_trace_user_dim(xp_dim d) {
@@ -106,7 +110,7 @@ static bool absurd_int(xp_dim v) {
 /* Which live handle `v` was computed from, and how: "+" (h + c), "*"
  * (h * c, maybe + c'), "/" (h / c), "int" (truncated to 32 bits); -1 when
  * nothing matches. */
-static int64_t guess_origin(const xp_symctx *ctx, xp_dim v, const char **how) {
+static int64_t guess_origin(const xp_symctx *ctx, uint64_t base, xp_dim v, const char **how) {
     *how = "";
     if (!ctx) return -1;
     uint64_t x = (uint64_t)v & (uint64_t)INT64_MAX;
@@ -115,7 +119,7 @@ static int64_t guess_origin(const xp_symctx *ctx, xp_dim v, const char **how) {
     for (uint32_t j = 0; j < 2 * ctx->nnodes && j < 2 * XS_HANDLE_MAX_NODES; j++) {
         uint32_t i = j / 2;
         xp_dim h = xs_handle(i);
-        uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN + (j % 2 ? USER_HI_BASE : 0);
+        uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN + (j % 2 ? base : 0);
         uint64_t c = (x + s / 2) / s;
         if (c >= 1 && c <= (1u << 20)) {
             uint64_t cs = c * s;
@@ -140,12 +144,12 @@ static int64_t guess_origin(const xp_symctx *ctx, xp_dim v, const char **how) {
     return -1;
 }
 
-bool xp_trace_check_int(xp_trace *tr, const xp_op_def *op, const char *arg, xp_dim v) {
+bool xp_trace_check_int(xp_trace *tr, const char *fn, const char *arg, xp_dim v) {
     xp_symctx *ctx = tr->prog->syms;
     if (xp_dim_is_sym(v) && xs_node_of(ctx, v)) return true;
     if (!absurd_int(v)) return true;
     const char *how;
-    xp_dim h = guess_origin(ctx, v, &how);
+    xp_dim h = guess_origin(ctx, hi_base(tr), v, &how);
     char where[512], from[256] = "a symbolic size", fix[128];
     xp_trace_site_text(where, sizeof where);
     if (h != -1) {
@@ -159,15 +163,37 @@ bool xp_trace_check_int(xp_trace *tr, const xp_op_def *op, const char *arg, xp_d
     else if (!strcmp(how, "int")) snprintf(fix, sizeof fix, "keep sizes in int64_t: a 32-bit int cannot hold one");
     else snprintf(fix, sizeof fix, "use xp_sym_mul (and xp_sym_add)");
     if (tr->log)
-        fprintf(stderr, "xport-dynamic: trace: %s: argument '%s' of xp_%s is %" PRId64 ", computed from %s\n", where,
-                arg, op->name, (int64_t)v, from);
+        fprintf(stderr, "xport-dynamic: trace: %s: argument '%s' of %s is %" PRId64 ", computed from %s\n", where,
+                arg, fn, (int64_t)v, from);
     xp_trace_fail(tr, XP_ERR_INVALID_ARG,
-                  "a size computed with plain C arithmetic from %s reached xp_%s (argument '%s') at %s; %s",
-                  from, op->name, arg, where, fix);
+                  "a size computed with plain C arithmetic from %s reached %s (argument '%s') at %s; %s",
+                  from, fn, arg, where, fix);
     return false;
 }
 
 /* ---- sizes of traced tensors ---- */
+
+bool xp_trace_float_is_size(const xp_trace *tr, double f) {
+    double base = (double)hi_base(tr);
+    return f < -0x1p62 || (tr->pass != PASS_CONCRETE && f >= base && f < base + (double)USER_HI_SPAN);
+}
+
+xp_tensor *xp_symint_tensor(int64_t v) {
+    xp_trace *tr = XP_UNLIKELY(xp_trace_active_) ? xp_trace_current() : NULL;
+    if (!tr) return xp_tensor_from(XP_I64, 0, NULL, &v);
+    if (tr->err != XP_OK) return NULL;
+    /* a size as the traced function computed it: a live handle or a number */
+    xp_dim d = xp_trace_from_user(tr, v);
+    if (!xp_trace_check_int(tr, "xp_symint_tensor", "v", d)) return NULL;
+    xp_tensor *t = xp_tensor_header(XP_I64, 0, NULL);
+    if (!t) {
+        xp_trace_fail(tr, xp_last_status(), "%s", xp_last_error());
+        return NULL;
+    }
+    t->trace_ref = XP_TRACE_REF_SYMINT;
+    t->trace_int = d;
+    return t;
+}
 
 int64_t xp_trace_symint_value(const xp_tensor *t) { return to_user(xp_trace_current(), t->trace_int); }
 

@@ -11,8 +11,10 @@
 #include "testutil.h"
 
 /* xp_tensor-returning functions of xport.h that are not graph ops (the
- * control-flow functions are captured as cond / map nodes instead). */
-static const char *const non_ops[] = {"xp_tensor_new", "xp_tensor_from", "xp_keep", "xp_cond", "xp_map"};
+ * control-flow functions are captured as cond / map nodes instead; a
+ * symint tensor carries a size to a run's inputs and outputs). */
+static const char *const non_ops[] = {"xp_tensor_new", "xp_tensor_from", "xp_keep", "xp_cond", "xp_map",
+                                      "xp_symint_tensor"};
 
 static bool is_non_op(const char *name) {
     for (size_t i = 0; i < sizeof non_ops / sizeof *non_ops; i++)

@@ -99,6 +99,9 @@ static xp_program *build_rich(void) {
     ok(xp_program_add_output(p, XP_OUT_BUFFER_MUTATION, upd, "cache"));
     ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, cast, NULL));
     ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, flat, NULL));
+    int32_t size; /* a SYMINT output: a size the program computes */
+    ok(xp_program_add_symint_value(p, xp_dim_add(p->syms, xp_dim_mul(p->syms, batch, 2), 1), &size));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, size, "size"));
     ok(xp_program_verify(p));
     return p;
 }
@@ -506,6 +509,18 @@ START_TEST(loader_rejects_bad_symints_and_conds) {
     r = rich_tree();
     json_object_set_new(at(r, "outputs", 0), "target", json_string("lin.weight"));
     rejects(r, XP_ERR_FORMAT, "outputs[0]: output %add_1: BUFFER_MUTATION target 'lin.weight' names no BUFFER input");
+    /* SYMINT outputs: {"sym": "2*batch + 1"} instead of a value name */
+    r = rich_tree();
+    ck_assert_str_eq(json_string_value(json_object_get(at(r, "outputs", 3), "sym")), "2*batch + 1");
+    json_object_set_new(at(r, "outputs", 3), "value", json_string("x"));
+    rejects(r, XP_ERR_FORMAT, "outputs[3]: has both 'value' and 'sym'");
+    r = rich_tree();
+    json_object_set_new(at(r, "outputs", 3), "sym", json_string("2*m"));
+    rejects(r, XP_ERR_FORMAT, "outputs[3].sym");
+    r = rich_tree();
+    json_object_set_new(at(r, "outputs", 3), "kind", json_string("BUFFER_MUTATION"));
+    json_object_set_new(at(r, "outputs", 3), "target", json_string("cache"));
+    rejects(r, XP_ERR_FORMAT, "an integer can only be a USER_OUTPUT, not a BUFFER_MUTATION");
 }
 END_TEST
 

@@ -340,6 +340,51 @@ START_TEST(int_input_errors_name_the_problem) {
 }
 END_TEST
 
+/* ---- SYMINT outputs: xp_symint_tensor ---- */
+
+static int rows_and_cols_plus_one(void *u, xp_tensor *const *in, xp_tensor **out) {
+    (void)u;
+    out[0] = xp_relu(in[0]);
+    out[1] = xp_symint_tensor(xp_sym_add(xp_size(in[0], 1), 1));
+    return 2;
+}
+
+static int cols_plus_one_in_c(void *u, xp_tensor *const *in, xp_tensor **out) {
+    (void)u;
+    out[0] = xp_symint_tensor(xp_size(in[0], 1) + 1);
+    return 1;
+}
+
+START_TEST(a_returned_size_is_a_symint_output) {
+    xp_program *p = NULL;
+    ck_assert_msg(xp_export_trace_n(rows_and_cols_plus_one, NULL, "dim(n, min=1, max=32); input(x, f32[3, n])", &p) ==
+                      XP_OK,
+                  "%s", xp_last_error());
+    char *text = program_text(p);
+    xpt_assert_contains(text, "return (%relu, n + 1)");
+    free(text);
+    uint64_t seed = 5;
+    xp_tensor *x = xpt_random(&seed, XP_F32, 2, (int64_t[]){3, 7}, -1, 1);
+    xp_tensor *out[2] = {0};
+    ck_assert_msg(xp_program_run(p, (xp_tensor *[]){x}, 1, out, 2) == XP_OK, "%s", xp_last_error());
+    ck_assert_int_eq(xp_ndim(out[1]), 0);
+    ck_assert_int_eq(xp_dtype_of(out[1]), XP_I64);
+    ck_assert_int_eq(xp_item_i64(out[1]), 8);
+    /* eagerly it is the same 0-d tensor */
+    xp_tensor *eager = xp_symint_tensor(8);
+    ck_assert_int_eq(xp_item_i64(eager), 8);
+    xp_tensor_free(eager);
+    xp_tensor_free(out[0]);
+    xp_tensor_free(out[1]);
+    xp_tensor_free(x);
+    xp_program_free(p);
+    /* plain C arithmetic on the size is rejected, naming the dim */
+    ck_assert_int_eq(xp_export_trace_n(cols_plus_one_in_c, NULL, "dim(n, min=1, max=32); input(x, f32[3, n])", &p),
+                     XP_ERR_INVALID_ARG);
+    xpt_assert_contains(xp_last_error(), "from symbolic dim 'n' reached xp_symint_tensor (argument 'v')");
+}
+END_TEST
+
 /* ---- how many times fn runs ---- */
 
 static int g_calls;
@@ -379,6 +424,7 @@ int main(void) {
     tcase_add_test(tc, sym_comparisons_are_plain_comparisons_eagerly);
     tcase_add_test(tc, an_int_input_is_a_symint_of_the_program);
     tcase_add_test(tc, int_input_errors_name_the_problem);
+    tcase_add_test(tc, a_returned_size_is_a_symint_output);
     tcase_add_test(tc, fn_runs_once_static_and_once_per_pass_dynamic);
     suite_add_tcase(s, tc);
     return xpt_run_suite(s);
