@@ -71,7 +71,8 @@ static recording record(xp_trace *tr, const traced_fn *f, const xp_pragma *ps, i
  * distinct base values; each pair of symbols whose ranges meet is made
  * equal and one apart. A C comparison of a size against a number at
  * either end of the range, or of two sizes, then takes both ways among
- * the passes. */
+ * the passes. At most VALIDATE_MAX_PASSES: with many dims the last pairs
+ * are left out (the ends of each range come first). */
 #define VALIDATE_MAX_PASSES 256
 
 typedef struct plan {
@@ -90,14 +91,13 @@ static void plan_add(plan *p, const int64_t *v) {
     memcpy(p->v[p->n++], v, (size_t)p->nsyms * sizeof *v);
 }
 
-
 /* The plan for the spec's dims (a bad range is left to the passes, which
  * report it); p->v[0] has every symbol at its base value. */
 static bool plan_build(plan *p, const xp_pragma *ps, int n) {
     *p = (plan){0};
     p->v = xp_calloc(VALIDATE_MAX_PASSES, sizeof *p->v);
     if (!p->v) return false;
-    int64_t lo[XP_MAX_TRACE_SYMS], hi[XP_MAX_TRACE_SYMS], base[XP_MAX_TRACE_SYMS], v[XP_MAX_TRACE_SYMS];
+    int64_t *lo = p->lo, *hi = p->hi, base[XP_MAX_TRACE_SYMS], v[XP_MAX_TRACE_SYMS];
     int k = 0;
     for (int i = 0; i < n && k < XP_MAX_TRACE_SYMS; i++) {
         if (ps[i].kind != XP_PRAGMA_DIM) continue;
@@ -108,8 +108,6 @@ static bool plan_build(plan *p, const xp_pragma *ps, int n) {
         k++;
     }
     p->nsyms = k;
-    memcpy(p->lo, lo, sizeof lo);
-    memcpy(p->hi, hi, sizeof hi);
     for (int i = 0; i < k; i++) {
         int64_t top = validate_hi(lo[i], hi[i]);
         base[i] = clamp64(lo[i] + 2 + 3 * i, lo[i], top >= 0 ? top : lo[i] + VALIDATE_CAP);
