@@ -134,6 +134,8 @@ static void trace_clear(xp_trace *tr) {
     free(tr->lifted);
     tr->lifted = NULL;
     tr->nlifted = tr->caplifted = 0;
+    xp_strmap_clear(&tr->lifted_by_tensor);
+    xp_strmap_clear(&tr->lifted_by_target);
     tr->nconst = 0;
     if (tr->cap) xp_capture_free(tr->cap);
     tr->cap = NULL;

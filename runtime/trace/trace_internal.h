@@ -15,6 +15,7 @@
 
 #include "annot/xp_spec.h"
 #include "capture/xp_capture.h"
+#include "ir/ir_internal.h"
 #include "ir/xp_ir.h"
 
 #include <stdbool.h>
@@ -63,6 +64,9 @@ typedef struct xp_trace {
     char *msg;
     lifted *lifted;
     int nlifted, caplifted;
+    /* indexes into lifted: by the tensor's address (as text, the one hash
+     * table of the runtime) and by target, so lifting N weights is O(N) */
+    xp_strmap lifted_by_tensor, lifted_by_target;
     int nconst;
     char **buffers; /* names found written in a first trace */
     int nbuffers;

@@ -38,8 +38,10 @@ static bool is_auto_buffer(const xp_trace *tr, const char *name) {
 }
 
 static xp_cref lift(xp_trace *tr, xp_tensor *t) {
-    for (int i = 0; i < tr->nlifted; i++)
-        if (tr->lifted[i].t == t) return tr->lifted[i].ref;
+    char key[32];
+    snprintf(key, sizeof key, "%p", (void *)t);
+    const int32_t *known = xp_strmap_get(&tr->lifted_by_tensor, key);
+    if (known) return tr->lifted[*known].ref;
     if (!t->storage || t->storage->device) {
         char where[512];
         xp_trace_site_text(where, sizeof where);
@@ -70,8 +72,7 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
         xp_trace_fail(tr, XP_ERR_OOM, "out of memory while tracing");
         return XP_CREF_NONE;
     }
-    bool seen = false;
-    for (int i = 0; i < tr->nlifted; i++) seen |= !strcmp(tr->lifted[i].target, e.target);
+    bool seen = xp_strmap_get(&tr->lifted_by_target, e.target) != NULL;
     /* its value is not asked for here: inside a region that would lift it
      * into the region before the op's own operands */
     if (xp_capture_weight(tr->cap, e.kind, e.target, t->meta.dtype, t->meta.ndim, t->meta.shape, &e.ref) != XP_OK) {
@@ -91,6 +92,13 @@ static xp_cref lift(xp_trace *tr, xp_tensor *t) {
             free(e.target);
             return XP_CREF_NONE;
         }
+    }
+    if (xp_strmap_put(&tr->lifted_by_tensor, key, tr->nlifted) != XP_OK ||
+        (!seen && xp_strmap_put(&tr->lifted_by_target, e.target, tr->nlifted) != XP_OK)) {
+        xp_trace_fail(tr, XP_ERR_OOM, "out of memory while tracing");
+        xp_tensor_free(e.data);
+        free(e.target);
+        return XP_CREF_NONE;
     }
     tr->lifted[tr->nlifted++] = e;
     return e.ref;
