@@ -4,11 +4,13 @@
  * that no plain C arithmetic on one reaches an op, the public xp_sym_*
  * helpers that compute and compare sizes, and the comparison hooks.
  *
- * Sizes. xp_size of a traced tensor is its symbolic handle. Handles are
- * spread out (runtime/sym/sym_internal.h) so that plain C arithmetic on one
- * gives a value that is in the handle range but not a live handle, or far
- * outside any sane size; such an int reaching an op is an error naming
- * the dim it most likely came from, never a silent specialization.
+ * Sizes. xp_size of a traced tensor is its symbolic handle, moved into a
+ * range no real size reaches (above or below). Handles are spread out
+ * (runtime/sym/sym_internal.h) so that plain C arithmetic on a shown size
+ * gives, moved back, a value in the handle range that is not a live
+ * handle, or one far outside any sane size; such an int reaching an op is
+ * an error naming the dim it most likely came from, never a silent
+ * specialization.
  *
  * Comparisons. A plain C comparison of a size cannot be seen when it
  * happens; the passes that catch it are in trace_passes.c. Model files
@@ -29,9 +31,10 @@
 
 /* ---- sizes: the two encodings user code sees ---- */
 
-/* The low recording hands user code the handles themselves (huge negative
- * ints); the high one hands it the same handles moved into a disjoint
- * range above every real size, [base, base + 2^40): base is 2^41 when
+/* The low recording hands user code the handles moved into [-2^42,
+ * -2^42 + 2^40), below every real size; the high one hands it the same
+ * handles moved into a disjoint range above every real size, [base, base
+ * + 2^40): base is 2^41 when
  * every dim's max is below 2^40, else 2^61 (real sizes are at most
  * XP_SYM_MAX_DEFAULT = 2^61 - 1, XP_END is INT64_MAX). The lower base
  * keeps plain C arithmetic on a size in the model's own code (`3 * n`,
@@ -40,6 +43,7 @@
  * (xp_size and xp_numel return to_user, every int reaching dispatch and
  * the xp_sym_* helpers goes through xp_trace_from_user). */
 #define USER_HI_SPAN ((uint64_t)1 << 40)
+#define USER_LO_BASE ((uint64_t)1 << 42) /* the low recording: [-2^42, -2^42 + 2^40) */
 
 static uint64_t hi_base(const xp_trace *tr) { return tr && tr->hi_base ? tr->hi_base : (uint64_t)1 << 61; }
 
@@ -68,22 +72,34 @@ static bool has_big_symbol(const xp_trace *tr, xp_dim d) {
     return n > 16;
 }
 
+/* Handle h as a recording shows it: above every real size (high), or
+ * below (low: negative, far from 0 and from INT64_MIN, so that `n + n` in
+ * model code does not overflow). */
+static int64_t show(const xp_trace *tr, xp_dim h, bool high) {
+    uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN; /* below 2^40 */
+    return high ? (int64_t)(hi_base(tr) + s) : (int64_t)s - (int64_t)USER_LO_BASE;
+}
+
 static int64_t to_user(const xp_trace *tr, xp_dim d) {
     if (!tr || !xs_is_handle(d) || !xs_node_of(tr->prog->syms, d)) return d;
     int64_t v;
     if (fixed_value(tr, d, &v)) return v;
-    if (tr->pass == PASS_LOW && !has_big_symbol(tr, d)) return d;
-    if (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) return d;
-    return (int64_t)((uint64_t)d - (uint64_t)INT64_MIN + hi_base(tr));
+    if (tr->pass == PASS_HIGH) return show(tr, d, true);
+    if (tr->pass == PASS_LOW) return show(tr, d, has_big_symbol(tr, d));
+    return d;
 }
 
-/* Also maps the result of plain arithmetic on a high-range size back next
- * to the handle range, where the checks below recognize it. */
+/* Also maps the result of plain arithmetic on a shown size back next to
+ * the handle range (n + 1 is a handle with a broken tag), where the
+ * checks below recognize it. */
 xp_dim xp_trace_from_user(const xp_trace *tr, int64_t v) {
+    if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW)) return v;
     uint64_t base = hi_base(tr);
-    if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW) || v < (int64_t)base || v >= (int64_t)(base + USER_HI_SPAN))
-        return v;
-    return (xp_dim)((uint64_t)v - base + (uint64_t)INT64_MIN);
+    if (v >= (int64_t)base && v < (int64_t)(base + USER_HI_SPAN))
+        return (xp_dim)((uint64_t)v - base + (uint64_t)INT64_MIN);
+    if (tr->pass == PASS_LOW && v >= -(int64_t)USER_LO_BASE && v < -(int64_t)USER_LO_BASE + (int64_t)USER_HI_SPAN)
+        return (xp_dim)((uint64_t)(v + (int64_t)USER_LO_BASE) + (uint64_t)INT64_MIN);
+    return v;
 }
 
 int64_t xp_trace_user_dim(xp_dim d) {
@@ -107,39 +123,41 @@ static bool absurd_int(xp_dim v) {
     return v < -((int64_t)1 << 30);
 }
 
-/* Which live handle `v` was computed from, and how: "+" (h + c), "*"
- * (h * c, maybe + c'), "/" (h / c), "int" (truncated to 32 bits); -1 when
- * nothing matches. */
-static int64_t guess_origin(const xp_symctx *ctx, uint64_t base, xp_dim v, const char **how) {
+/* How `v` was computed from `shown` (a size as user code had it): "+"
+ * (shown + c), "*" (shown * c, maybe + c', wrapped or not), "/" ((shown +
+ * c) / k), "int" (truncated to 32 bits); NULL when none fits. */
+static const char *made_from(int64_t shown, int64_t v) {
+    const __int128 near = (__int128)1 << 20, d = (__int128)v - shown;
+    if (d != 0 && d >= -near && d <= near) return "+";
+    for (int64_t c = 2; c <= 64; c++) { /* wrapped products too: 64-bit arithmetic */
+        uint64_t cs = (uint64_t)c * (uint64_t)shown, dv = (uint64_t)v - cs;
+        if (dv <= (uint64_t)near || -dv <= (uint64_t)near) return "*";
+    }
+    __int128 c = ((__int128)v + (v < 0 ? -shown / 2 : shown / 2)) / shown;
+    if (c > 64 && c <= near && (__int128)v - c * shown >= -near && (__int128)v - c * shown <= near) return "*";
+    if ((v < 0) == (shown < 0))
+        for (int64_t k = 2; k <= 4096; k++)
+            if (llabs(shown / k - v) <= ((int64_t)1 << 20) / k + 1) return "/";
+    if ((int32_t)(uint32_t)(uint64_t)shown == (int32_t)(uint32_t)(uint64_t)v) return "int";
+    return NULL;
+}
+
+/* Which live handle `v` was computed from, and how (made_from); -1 when
+ * nothing fits. Each handle is tried as the high and the low recording
+ * show it, and as itself (what xp_trace_from_user makes of `n + c`). */
+static int64_t guess_origin(const xp_trace *tr, xp_dim v, const char **how) {
+    const xp_symctx *ctx = tr->prog->syms;
     *how = "";
-    if (!ctx) return -1;
-    uint64_t x = (uint64_t)v & (uint64_t)INT64_MAX;
-    /* each handle as user code saw it: itself (its offset from INT64_MIN,
-     * x dropping the sign bit), or moved into the high range */
-    for (uint32_t j = 0; j < 2 * ctx->nnodes && j < 2 * XS_HANDLE_MAX_NODES; j++) {
-        uint32_t i = j / 2;
+    for (uint32_t i = 0; i < ctx->nnodes && i < XS_HANDLE_MAX_NODES; i++) {
         xp_dim h = xs_handle(i);
-        uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN + (j % 2 ? base : 0);
-        uint64_t c = (x + s / 2) / s;
-        if (c >= 1 && c <= (1u << 20)) {
-            uint64_t cs = c * s;
-            uint64_t d = x > cs ? x - cs : cs - x;
-            if (d <= (1u << 20)) {
-                *how = c == 1 ? "+" : "*";
+        int64_t shown[3] = {h, show(tr, h, true), show(tr, h, false)};
+        for (int k = 0; k < 3; k++) {
+            const char *m = made_from(shown[k], v);
+            if (m) {
+                *how = m;
                 return h;
             }
         }
-        if ((int32_t)(uint32_t)s == (int32_t)v) {
-            *how = "int";
-            return h;
-        }
-        int64_t shown = j % 2 ? (int64_t)s : h; /* the value user code had */
-        if ((v < 0) == (shown < 0))
-            for (int64_t k = 2; k <= 4096; k++)
-                if (llabs(shown / k - v) <= ((int64_t)1 << 20) / k + 1) { /* (h + c) / k too */
-                    *how = "/";
-                    return h;
-                }
     }
     return -1;
 }
@@ -149,7 +167,7 @@ bool xp_trace_check_int(xp_trace *tr, const char *fn, const char *arg, xp_dim v)
     if (xp_dim_is_sym(v) && xs_node_of(ctx, v)) return true;
     if (!absurd_int(v)) return true;
     const char *how;
-    xp_dim h = guess_origin(ctx, hi_base(tr), v, &how);
+    xp_dim h = guess_origin(tr, v, &how);
     char where[512], from[256] = "a symbolic size", fix[128];
     xp_trace_site_text(where, sizeof where);
     if (h != -1) {
@@ -174,8 +192,8 @@ bool xp_trace_check_int(xp_trace *tr, const char *fn, const char *arg, xp_dim v)
 /* ---- sizes of traced tensors ---- */
 
 bool xp_trace_float_is_size(const xp_trace *tr, double f) {
-    double base = (double)hi_base(tr);
-    return f < -0x1p62 || (tr->pass != PASS_CONCRETE && f >= base && f < base + (double)USER_HI_SPAN);
+    if (tr->pass == PASS_CONCRETE || f != f || f < -0x1p62 || f > 0x1p62) return false;
+    return xp_trace_from_user(tr, (int64_t)f) != (int64_t)f; /* in a range sizes are shown in */
 }
 
 xp_tensor *xp_symint_tensor(int64_t v) {
