@@ -360,6 +360,17 @@ const char *xp_program_output_name(const xp_program *p, int i);
 xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor **outputs,
                          int n_outputs);
 
+/* xp_program_run into tensors the caller made (of the outputs' dtypes and
+ * shapes; a SYMINT output is a 0-d i64 tensor): the kernels write
+ * contiguous host outputs in place, so a run with a shape seen before
+ * allocates nothing (DESIGN §5). An output that is strided, returned
+ * twice or an input of the program is copied in after the run; one that
+ * shares storage with an input last, after every output that reads it.
+ * On failure the outputs' contents are unspecified and no mutation is
+ * applied. */
+xp_status xp_program_run_into(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor *const *outputs,
+                              int n_outputs);
+
 /* "cpu" (default) or "cuda"; an unavailable backend is an error. */
 xp_status xp_program_set_backend(xp_program *p, const char *backend);
 

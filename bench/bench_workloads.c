@@ -482,8 +482,9 @@ int main(int argc, char **argv) {
            g_quick ? ", QUICK: reduced sizes and repetitions, not for comparison" : "");
     printf("limits: OpenBLAS sgemm n=%d %.1f GFLOP/s; streaming c = a + b %.1f GB/s\n", sgemm_n, gflops, gbps);
     printf("times: median of %d warm repetitions; ratio = time / floor (1.00 is the machine's limit)\n\n", g_reps);
-    printf("%-30s %10s %10s %10s %12s %12s %12s %10s\n", "workload", "floor ms", "eager ms", "interp ms",
-           "eager/floor", "interp/floor", "interp/eager", "max diff");
+    printf("into: xp_program_run_into a tensor the caller made once (a steady-state run allocates nothing)\n\n");
+    printf("%-30s %10s %10s %10s %10s %12s %12s %12s %12s %10s\n", "workload", "floor ms", "eager ms", "interp ms",
+           "into ms", "eager/floor", "interp/floor", "into/floor", "interp/eager", "max diff");
 
     workload wls[16];
     int n = make_workloads(wls);
@@ -504,8 +505,10 @@ int main(int argc, char **argv) {
             continue;
         }
         double diff = max_rel_diff(got, want);
+        int64_t shape[8];
+        for (int d = 0; d < xp_ndim(got) && d < 8; d++) shape[d] = xp_size(got, d);
+        xp_tensor *dst = xp_tensor_new(xp_dtype_of(got), xp_ndim(got), shape); /* made once, as a caller would */
         xp_tensor_free(got);
-        xp_tensor_free(want);
 
         for (int r = 0; r < g_warm + g_reps; r++) {
             double t0 = now_s();
@@ -521,14 +524,27 @@ int main(int argc, char **argv) {
             if (r >= g_warm) times[r - g_warm] = now_s() - t0;
         }
         double interp_s = median(times, g_reps);
+        for (int r = 0; r < g_warm + g_reps; r++) {
+            double t0 = now_s();
+            if (xp_program_run_into(p, (xp_tensor **)wl->in, wl->nin, &dst, 1) != XP_OK) {
+                fprintf(stderr, "bench: %s: %s\n", wl->name, xp_last_error());
+                bad++;
+            }
+            if (r >= g_warm) times[r - g_warm] = now_s() - t0;
+        }
+        double into_s = median(times, g_reps);
+        diff = fmax(diff, max_rel_diff(dst, want));
+        xp_tensor_free(dst);
+        xp_tensor_free(want);
         xp_program_free(p);
 
         /* f32 results of the same kernels on the same data: differences come
          * only from a kernel choosing another summation order per call */
         bool mismatch = !(diff <= 1e-3);
         if (mismatch) bad++;
-        printf("%-30s %10.3f %10.3f %10.3f %12.2f %12.2f %12.2f %10.2g%s\n", wl->name, floor_s * 1e3, eager_s * 1e3,
-               interp_s * 1e3, eager_s / floor_s, interp_s / floor_s, interp_s / eager_s, diff,
+        printf("%-30s %10.3f %10.3f %10.3f %10.3f %12.2f %12.2f %12.2f %12.2f %10.2g%s\n", wl->name, floor_s * 1e3,
+               eager_s * 1e3, interp_s * 1e3, into_s * 1e3, eager_s / floor_s, interp_s / floor_s, into_s / floor_s,
+               interp_s / eager_s, diff,
                mismatch ? "  MISMATCH" : "");
         fflush(stdout);
     }

@@ -217,12 +217,43 @@ static const char *weight_kind_word(xp_input_kind k) {
     return k == XP_IN_PARAMETER ? "parameter" : k == XP_IN_BUFFER ? "buffer" : "constant";
 }
 
-xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor **outputs,
-                         int n_outputs) {
-    if (!p) return xp_error(XP_ERR_INVALID_ARG, "xp_program_run: program is NULL");
-    if (n_outputs < 0 || (n_outputs > 0 && !outputs))
-        return xp_error(XP_ERR_INVALID_ARG, "xp_program_run: outputs must hold n_outputs tensors");
-    for (int k = 0; k < n_outputs; k++) outputs[k] = NULL;
+/* Checks the caller's output tensor for xp_program_run_into. */
+static xp_status check_into(const xp_program *p, int o, const xp_tensor *t, const xp_meta *want) {
+    char a[128], b[128];
+    if (!t) return xp_error(XP_ERR_INVALID_ARG, "xp_program_run_into: output %d of program %s is NULL", o, p->name);
+    if (!t->storage || t->storage->device)
+        return xp_error(XP_ERR_INVALID_ARG, "xp_program_run_into: output %d of program %s is not a host tensor", o,
+                        p->name);
+    if (t->meta.dtype != want->dtype || !same_shape(&t->meta, want)) {
+        xp_meta_format(p, &t->meta, a, sizeof a);
+        xp_meta_format(p, want, b, sizeof b);
+        return xp_error(XP_ERR_SHAPE, "xp_program_run_into: output %d (%s) of program %s is %s for this run, not %s", o,
+                        xp_program_output_name(p, o), p->name, b, a);
+    }
+    return XP_OK;
+}
+
+/* Whether `t` shares storage with an input or weight of the run (its
+ * buffer must not be written while the graph still reads them). */
+static bool aliases_input(const xp_program *p, xp_tensor *const *inputs, const xp_tensor *t) {
+    for (int i = 0, pos = 0; i < p->nsig_in; i++) {
+        bool weight = xp_exec_is_weight_kind(p->sig_in[i].kind);
+        const xp_tensor *in = weight ? p->weights[i] : inputs[pos++];
+        if (xp_shares_storage(in, t)) return true;
+    }
+    return false;
+}
+
+/* Runs p. New outputs (xp_program_run: into == NULL, fills outputs) or
+ * the caller's (into): a planned buffer of a USER_OUTPUT is pointed at
+ * the caller's tensor for the run when nothing else can see it. */
+static xp_status run(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor **outputs,
+                     xp_tensor *const *into, int n_outputs) {
+    const char *fn = into ? "xp_program_run_into" : "xp_program_run";
+    if (!p) return xp_error(XP_ERR_INVALID_ARG, "%s: program is NULL", fn);
+    if (n_outputs < 0 || (n_outputs > 0 && !outputs && !into))
+        return xp_error(XP_ERR_INVALID_ARG, "%s: outputs must hold n_outputs tensors", fn);
+    for (int k = 0; outputs && k < n_outputs; k++) outputs[k] = NULL;
 
     struct xp_exec_state *s;
     xp_status st = xp_exec_state_get(p, &s);
@@ -250,19 +281,72 @@ xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, 
         const xp_sig_input *si = &p->sig_in[i];
         top->vals[si->value] = xp_exec_is_weight_kind(si->kind) ? p->weights[i] : inputs[pos++];
     }
-    s->stats.runs++;
-    st = run_graph(p, top);
 
-    /* outputs: all or nothing */
-    int made = 0;
-    for (int o = 0; st == XP_OK && o < p->nsig_out; o++) {
-        const xp_sig_output *so = &p->sig_out[o];
-        if (so->kind != XP_OUT_USER_OUTPUT) continue;
-        const xp_value *val = &p->graph->values[so->value];
-        st = val->kind == XP_VAL_SYMINT ? symint_out(p, s, val, &outputs[made])
-                                        : copy_out(top->vals[so->value], &outputs[made]);
-        if (st == XP_OK) made++;
+    /* into: check every output, then point the planned buffers of those
+     * the kernels can write directly at the caller's memory */
+    void *saved_small[16] = {0}, **saved = saved_small; /* a steady-state run allocates nothing */
+    if (into && nout > 16) {
+        saved = xp_calloc((size_t)nout, sizeof *saved);
+        if (!saved) return XP_ERR_OOM;
     }
+    if (into) {
+        for (int o = 0, made = 0; st == XP_OK && o < p->nsig_out; o++) {
+            const xp_sig_output *so = &p->sig_out[o];
+            if (so->kind != XP_OUT_USER_OUTPUT) continue;
+            const xp_value *val = &p->graph->values[so->value];
+            /* planned: a node output's header (views included); else a graph input */
+            bool planned = top->offset[so->value] >= 0 || top->is_view[so->value];
+            xp_meta want = val->kind == XP_VAL_SYMINT ? (xp_meta){.dtype = XP_I64}
+                           : planned                  ? top->hdrs[so->value].meta
+                                                      : top->vals[so->value]->meta;
+            st = check_into(p, made, into[made], &want);
+            xp_tensor *t = into[made];
+            bool direct = st == XP_OK && val->kind != XP_VAL_SYMINT && top->offset[so->value] >= 0 &&
+                          xp_is_contiguous(t) && !aliases_input(p, inputs, t);
+            for (int k = 0; direct && k < made; k++) /* an output returned twice, or two outputs in one buffer */
+                direct = !saved[k] || (p->sig_out[k].value != so->value && !xp_shares_storage(into[k], t));
+            if (direct) {
+                saved[made] = top->stors[so->value].data;
+                top->stors[so->value].data = xp_tensor_base_ptr(t);
+            }
+            made++;
+        }
+    }
+    if (st == XP_OK) {
+        s->stats.runs++;
+        st = run_graph(p, top);
+    }
+
+    /* outputs: all or nothing; into the caller's tensors, those that
+     * share storage with an input last (after every output that reads
+     * the input has been copied) */
+    int made = 0;
+    for (int pass = 0; pass < (into ? 2 : 1); pass++) {
+        made = 0;
+        for (int o = 0; st == XP_OK && o < p->nsig_out; o++) {
+            const xp_sig_output *so = &p->sig_out[o];
+            if (so->kind != XP_OUT_USER_OUTPUT) continue;
+            const xp_value *val = &p->graph->values[so->value];
+            if (!into) {
+                st = val->kind == XP_VAL_SYMINT ? symint_out(p, s, val, &outputs[made])
+                                                : copy_out(top->vals[so->value], &outputs[made]);
+            } else if (!saved[made] && aliases_input(p, inputs, into[made]) == (pass == 1)) {
+                int64_t v;
+                if (val->kind != XP_VAL_SYMINT) st = xp_tensor_copy_into(into[made], top->vals[so->value]);
+                else if ((st = xp_dim_eval(p->syms, val->sym, s->symvals, &v)) == XP_OK)
+                    *(int64_t *)xp_tensor_base_ptr(into[made]) = v;
+            }
+            if (st == XP_OK) made++;
+        }
+    }
+    if (into) /* the plan's own buffers back */
+        for (int o = 0, k = 0; o < p->nsig_out; o++) {
+            const xp_sig_output *so = &p->sig_out[o];
+            if (so->kind != XP_OUT_USER_OUTPUT) continue;
+            if (saved[k]) top->stors[so->value].data = saved[k];
+            k++;
+        }
+    if (saved != saved_small) free(saved);
 
     /* mutations: find and check every target before writing any */
     for (int o = 0; st == XP_OK && o < p->nsig_out; o++) {
@@ -284,7 +368,7 @@ xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, 
         if (dst != src) st = xp_tensor_copy_into(dst, src);
     }
 
-    if (st != XP_OK) {
+    if (st != XP_OK && outputs) {
         for (int k = 0; k < made; k++) {
             xp_tensor_free(outputs[k]);
             outputs[k] = NULL;
@@ -292,4 +376,16 @@ xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, 
     }
     xp_plan_release_views(pl);
     return st;
+}
+
+xp_status xp_program_run(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor **outputs,
+                         int n_outputs) {
+    return run(p, inputs, n_inputs, outputs, NULL, n_outputs);
+}
+
+xp_status xp_program_run_into(xp_program *p, xp_tensor *const *inputs, int n_inputs, xp_tensor *const *outputs,
+                              int n_outputs) {
+    if (n_outputs > 0 && !outputs)
+        return xp_error(XP_ERR_INVALID_ARG, "xp_program_run_into: outputs must hold n_outputs tensors");
+    return run(p, inputs, n_inputs, NULL, outputs ? outputs : (xp_tensor *const *)NULL, n_outputs);
 }

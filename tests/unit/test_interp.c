@@ -701,6 +701,109 @@ START_TEST(steady_state_run_allocates_nothing) {
 }
 END_TEST
 
+START_TEST(run_into_writes_the_callers_outputs_and_allocates_nothing) {
+    tutorial_weights tw;
+    xp_program *p = bound_tutorial(&tw);
+    uint64_t s = 17;
+    xp_tensor *x = xpt_random(&s, XP_F32, 2, (int64_t[]){8, IN}, -1, 1);
+    xp_tensor *y = xpt_random(&s, XP_F32, 2, (int64_t[]){8, IN}, -1, 1);
+    xp_tensor *want = eager_tutorial(x, y, &tw);
+    xp_tensor *out = xp_tensor_new(XP_F32, 2, (int64_t[]){8, OUT});
+    void *out_data = xp_data(out);
+    for (int i = 0; i < 2; i++) ok(xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, (xp_tensor *[]){out}, 1));
+    const xp_tensor *hdr = xp_program_plan_header(p, p->graph->outputs[0]);
+    ck_assert_ptr_nonnull(hdr);
+    const void *planned = hdr->storage->data;
+    memset(out_data, 0, (size_t)8 * OUT * sizeof(float));
+    long in_omp = 0;
+    counting_start();
+    xp_status rs = xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, (xp_tensor *[]){out}, 1);
+    long during_run = counting_stop(&in_omp);
+    ok(rs);
+    if (XPT_COUNT_MALLOC) ck_assert_msg(during_run == 0, "a steady-state run_into made %ld allocations", during_run);
+    xpt_assert_close(out, want, TUTORIAL_RTOL, TUTORIAL_ATOL);
+    ck_assert_ptr_eq(xp_data(out), out_data);       /* the caller's tensor, written */
+    ck_assert_ptr_eq(hdr->storage->data, planned);  /* and the plan's buffer given back */
+    /* a run that returns new outputs afterwards still works */
+    xp_tensor *fresh = NULL;
+    ok(xp_program_run(p, (xp_tensor *[]){x, y}, 2, &fresh, 1));
+    xpt_assert_close(fresh, want, 0, 0);
+    xp_tensor_free(fresh);
+    xp_tensor_free(out);
+    xp_tensor_free(want);
+    xp_tensor_free(x);
+    xp_tensor_free(y);
+    free_weights(&tw);
+    xp_program_free(p);
+}
+END_TEST
+
+START_TEST(run_into_checks_the_callers_outputs) {
+    tutorial_weights tw;
+    xp_program *p = bound_tutorial(&tw);
+    uint64_t s = 19;
+    xp_tensor *x = xpt_random(&s, XP_F32, 2, (int64_t[]){8, IN}, -1, 1);
+    xp_tensor *y = xpt_random(&s, XP_F32, 2, (int64_t[]){8, IN}, -1, 1);
+    xp_tensor *wrong = xp_tensor_new(XP_F32, 2, (int64_t[]){7, OUT});
+    ck_assert_int_eq(xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, (xp_tensor *[]){wrong}, 1), XP_ERR_SHAPE);
+    xpt_assert_contains(xp_last_error(), "xp_program_run_into: output 0");
+    xpt_assert_contains(xp_last_error(), "is f32[8, 10] for this run, not f32[7, 10]");
+    ck_assert_int_eq(xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, (xp_tensor *[]){NULL}, 1), XP_ERR_INVALID_ARG);
+    xpt_assert_contains(xp_last_error(), "output 0 of program forward is NULL");
+    ck_assert_int_eq(xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, NULL, 1), XP_ERR_INVALID_ARG);
+    ck_assert_int_eq(xp_program_run_into(p, (xp_tensor *[]){x, y}, 2, (xp_tensor *[]){wrong, wrong}, 2),
+                     XP_ERR_INVALID_ARG);
+    xpt_assert_contains(xp_last_error(), "returns 1 output, but n_outputs is 2");
+    xp_tensor_free(wrong);
+    xp_tensor_free(x);
+    xp_tensor_free(y);
+    free_weights(&tw);
+    xp_program_free(p);
+}
+END_TEST
+
+/* out = relu(x + 1), returned twice, plus x itself: into x (an output
+ * that is also the input, copied in after the run), into a strided view
+ * (copied), and into one buffer twice. */
+START_TEST(run_into_copies_what_it_cannot_write_directly) {
+    xp_program *p = xp_program_new("forward");
+    int32_t x, a, r;
+    ok(xp_program_add_input(p, XP_IN_USER_INPUT, "x", NULL, XP_F32, 2, (xp_dim[]){4, 6}, &x));
+    ok(xp_graph_add_node(p->graph, XP_OP_add_scalar, (xp_narg[]){xp_narg_value(x), xp_narg_float(1)}, 2, XP_NO_LOC, &a));
+    ok(xp_graph_add_node(p->graph, XP_OP_relu, (xp_narg[]){xp_narg_value(a)}, 1, XP_NO_LOC, &r));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, r, NULL));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, r, NULL));
+    ok(xp_program_add_output(p, XP_OUT_USER_OUTPUT, x, NULL));
+    ok(xp_program_verify(p));
+    uint64_t s = 23;
+    xp_tensor *in = xpt_random(&s, XP_F32, 2, (int64_t[]){4, 6}, -2, 2);
+    xp_tensor *want = xp_relu(xp_add_scalar(in, 1));
+    xp_tensor *orig = xp_tensor_new(XP_F32, 2, (int64_t[]){4, 6});
+    ok(xp_tensor_copy_into(orig, in));
+    /* 1: into the input itself */
+    xp_tensor *o2 = xp_tensor_new(XP_F32, 2, (int64_t[]){4, 6}), *o3 = xp_tensor_new(XP_F32, 2, (int64_t[]){4, 6});
+    ok(xp_program_run_into(p, (xp_tensor *[]){in}, 1, (xp_tensor *[]){in, o2, o3}, 3));
+    xpt_assert_close(in, want, 0, 0);
+    xpt_assert_close(o2, want, 0, 0);
+    xpt_assert_close(o3, orig, 0, 0); /* x as it was when the graph read it */
+    /* 2: a strided view and one tensor for both copies of r */
+    ok(xp_tensor_copy_into(in, orig));
+    xp_tensor *big = xp_tensor_new(XP_F32, 2, (int64_t[]){6, 4});
+    xp_tensor *view = xp_transpose(big, 0, 1); /* [4, 6], not contiguous */
+    ok(xp_program_run_into(p, (xp_tensor *[]){in}, 1, (xp_tensor *[]){view, view, o3}, 3));
+    xpt_assert_close(view, want, 0, 0);
+    xpt_assert_close(o3, orig, 0, 0);
+    xp_tensor_free(view);
+    xp_tensor_free(big);
+    xp_tensor_free(o2);
+    xp_tensor_free(o3);
+    xp_tensor_free(orig);
+    xp_tensor_free(want);
+    xp_tensor_free(in);
+    xp_program_free(p);
+}
+END_TEST
+
 /* Kernels with scratch memory (im2col, attention scores, normalization
  * coefficients, chunked reductions) reuse it across runs: a steady-state run
  * of a CNN + attention program allocates only its caller-owned outputs. */
@@ -984,6 +1087,9 @@ static Suite *make_suite(void) {
 
     tc = tcase_create("plans");
     tcase_add_test(tc, steady_state_run_allocates_nothing);
+    tcase_add_test(tc, run_into_writes_the_callers_outputs_and_allocates_nothing);
+    tcase_add_test(tc, run_into_checks_the_callers_outputs);
+    tcase_add_test(tc, run_into_copies_what_it_cannot_write_directly);
     tcase_add_test(tc, steady_state_cnn_and_attention_allocate_only_outputs);
     tcase_add_test(tc, plan_reuses_dead_buffers);
     tcase_add_test(tc, new_shapes_get_a_new_plan_and_old_ones_stay_cached);

@@ -370,6 +370,13 @@ START_TEST(a_returned_size_is_a_symint_output) {
     ck_assert_int_eq(xp_ndim(out[1]), 0);
     ck_assert_int_eq(xp_dtype_of(out[1]), XP_I64);
     ck_assert_int_eq(xp_item_i64(out[1]), 8);
+    /* and into a caller's 0-d tensor */
+    xp_tensor *into[2] = {xp_tensor_new(XP_F32, 2, (int64_t[]){3, 7}), xp_tensor_new(XP_I64, 0, NULL)};
+    ck_assert_msg(xp_program_run_into(p, (xp_tensor *[]){x}, 1, into, 2) == XP_OK, "%s", xp_last_error());
+    ck_assert_int_eq(xp_item_i64(into[1]), 8);
+    xpt_assert_close(into[0], out[0], 0, 0);
+    xp_tensor_free(into[0]);
+    xp_tensor_free(into[1]);
     /* eagerly it is the same 0-d tensor */
     xp_tensor *eager = xp_symint_tensor(8);
     ck_assert_int_eq(xp_item_i64(eager), 8);
