@@ -777,7 +777,9 @@ START_TEST(run_into_copies_what_it_cannot_write_directly) {
     ok(xp_program_verify(p));
     uint64_t s = 23;
     xp_tensor *in = xpt_random(&s, XP_F32, 2, (int64_t[]){4, 6}, -2, 2);
-    xp_tensor *want = xp_relu(xp_add_scalar(in, 1));
+    xp_scope *sc = xp_scope_push();
+    xp_tensor *want = xp_keep(xp_relu(xp_add_scalar(in, 1)));
+    xp_scope_pop(sc);
     xp_tensor *orig = xp_tensor_new(XP_F32, 2, (int64_t[]){4, 6});
     ok(xp_tensor_copy_into(orig, in));
     /* 1: into the input itself */
