@@ -83,7 +83,7 @@ typedef struct xp_trace {
      * compared at, kept over the passes; comparisons made in this pass */
     int nbreaks;
     struct { int sym; int64_t value; } breaks[XP_MAX_BREAKS];
-    long ncmp;
+    long ncmp; /* sizes read (xp_size) or compared in this pass */
 } xp_trace;
 
 /* The traced function: one output (fn1) or several (fnn). */

@@ -26,7 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The comparisons of a size one pass may make (more: a loop bounded by a size). */
+/* The reads (xp_size) and comparisons of a size one pass may make (more:
+ * a loop bounded by a size). */
 #define XP_MAX_SIZE_COMPARISONS (1L << 20)
 
 /* ---- sizes: the two encodings user code sees ---- */
@@ -102,8 +103,13 @@ xp_dim xp_trace_from_user(const xp_trace *tr, int64_t v) {
     return v;
 }
 
+static void stop_loop(xp_trace *tr);
+
 int64_t xp_trace_user_dim(xp_dim d) {
     xp_trace *tr = xp_trace_current();
+    /* `for (i = 0; i < xp_size(x, 0); i++)` reads the size once per
+     * iteration: the high recording would loop 2^41 times or more */
+    if (tr && tr->pass != PASS_CONCRETE && xs_is_handle(d) && ++tr->ncmp > XP_MAX_SIZE_COMPARISONS) stop_loop(tr);
     return to_user(tr, d);
 }
 
@@ -257,7 +263,7 @@ static void stop_loop(xp_trace *tr) {
     if (tr->last_site.file) snprintf(where, sizeof where, "after the call at %s:%d", xp_trace_base_name(tr->last_site.file), tr->last_site.line);
     else snprintf(where, sizeof where, "before any op");
     xp_trace_fail(tr, XP_ERR_DATA_DEPENDENT,
-                  "the traced function compared symbolic sizes more than %ld times (%s): a C loop "
+                  "the traced function read or compared symbolic sizes more than %ld times (%s): a C loop "
                   "bounded by a symbolic size? Its number of iterations cannot be traced; map over the dim with "
                   "xp_map, or make the dim static",
                   XP_MAX_SIZE_COMPARISONS, where);

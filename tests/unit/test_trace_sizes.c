@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,9 +235,53 @@ static xp_tensor *loops_over_rows(void *u, xp_tensor *const *in) {
     return y;
 }
 
+static volatile int64_t g_last_row; /* volatile: the loop cannot be folded away */
+
+static xp_tensor *visits_rows_in_c(void *u, xp_tensor *const *in) {
+    (void)u;
+    for (int64_t i = 0; i < xp_size(in[0], 0); i++) g_last_row = i; /* no op: the size read each time shows it */
+    return xp_sin(in[0]);
+}
+
+START_TEST(a_loop_without_ops_reading_the_size_is_stopped) {
+    rejected(visits_rows_in_c, "dim(batch, min=1); input(x, f32[batch, 4])",
+             (const char *[]){"read or compared symbolic sizes more than", "a C loop bounded by a symbolic size?"}, 2);
+}
+END_TEST
+
 START_TEST(a_loop_bounded_by_a_size_is_stopped) {
     rejected(loops_over_rows, SPEC_1_64,
              (const char *[]){"a C loop bounded by a symbolic size?", "test_trace_sizes.c:", "xp_map"}, 3);
+}
+END_TEST
+
+/* Traces run on several threads at once, each with its own trace, call
+ * sites and abort jump; an abort caught on one does not disturb another. */
+static void *traces_on_a_thread(void *arg) {
+    long bad = 0;
+    for (int i = 0; i < 20; i++) {
+        xp_program *p = NULL;
+        if (xp_export_trace(at_most_64, NULL, SPEC_1_64, &p) != XP_OK || !p) bad++;
+        xp_program_free(p);
+        p = NULL;
+        if (xp_export_trace(needs_three_rows, NULL, SPEC_1_64, &p) != XP_ERR_DATA_DEPENDENT || p) bad++;
+        if (!strstr(xp_last_error(), "the traced function aborted")) bad++;
+    }
+    (void)arg;
+    return (void *)bad;
+}
+
+START_TEST(traces_on_two_threads_at_once_keep_apart) {
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) ck_assert_int_eq(pthread_create(&t[i], NULL, traces_on_a_thread, NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        void *bad;
+        ck_assert_int_eq(pthread_join(t[i], &bad), 0);
+        ck_assert_int_eq((long)bad, 0);
+    }
+    struct sigaction now;
+    ck_assert_int_eq(sigaction(SIGABRT, NULL, &now), 0);
+    ck_assert(now.sa_handler == SIG_DFL); /* the last trace put it back */
 }
 END_TEST
 
@@ -426,7 +471,9 @@ int main(void) {
     tcase_add_test(tc, a_one_value_dim_compares_as_its_value);
     tcase_add_test(tc, an_abort_on_a_size_fails_the_trace_not_the_process);
     tcase_add_test(tc, the_programs_own_abort_handler_is_kept);
+    tcase_add_test(tc, traces_on_two_threads_at_once_keep_apart);
     tcase_add_test(tc, a_loop_bounded_by_a_size_is_stopped);
+    tcase_add_test(tc, a_loop_without_ops_reading_the_size_is_stopped);
     tcase_add_test(tc, sym_comparisons_are_decided_where_they_are_called);
     tcase_add_test(tc, sym_comparisons_are_plain_comparisons_eagerly);
     tcase_add_test(tc, an_int_input_is_a_symint_of_the_program);
