@@ -379,10 +379,15 @@ xp_status xp_program_set_backend(xp_program *p, const char *backend);
 /* The traced function: inputs are the spec's `input`s, in spec order. */
 typedef xp_tensor *(*xp_trace_fn)(void *user_data, xp_tensor *const *inputs);
 
-/* Builds an exported program (named "forward") by calling fn once on
+/* Builds an exported program (named "forward") by calling fn on
  * shape-only tensors made from `spec` ("dim(batch, min=1, max=1024);
  * input(x, f32[batch, 100])", the pragma grammar of DESIGN §2; a dim
- * without min/max is [0, 2^61 - 1], as with the plugin). Every op called
+ * without min/max is [0, 2^61 - 1], as with the plugin; `input(n, int)`
+ * passes a symbolic int as a 0-d i64 tensor that xp_item_i64 reads). fn
+ * runs once for a static spec; with a dim, a few times more, at concrete
+ * sizes, to check that no plain C condition on a size specialized the
+ * program (docs/tracing.md, Size conditions): keep fn free of side
+ * effects. Every op called
  * while fn runs is recorded, whatever its tensors (torch's non-strict
  * mode: the function runs as plain C, its non-tensor values are
  * constants). A concrete tensor reaching an op is a weight: a named one
@@ -401,7 +406,8 @@ typedef xp_tensor *(*xp_trace_fn)(void *user_data, xp_tensor *const *inputs);
  * the first error, ignores the ops after it, and returns it here.
  * XPORT_LOG=dynamic (or all) prints each symbol and each rejected size on
  * stderr. Call sites are known when the model file defines
- * XPORT_CALL_SITES before including xport.h (see the end of this file). */
+ * XPORT_CALL_SITES before including xport.h (see the end of this file).
+ * A failed assert (abort) in fn fails the trace, not the process. */
 xp_status xp_export_trace(xp_trace_fn fn, void *user_data, const char *spec, xp_program **out);
 
 /* xp_export_trace for a function with several outputs (a struct's fields,

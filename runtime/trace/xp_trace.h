@@ -29,7 +29,7 @@ xp_tensor *xp_trace_dispatch(struct xp_trace *tr, const xp_op_def *op, const xp_
 void xp_trace_data_access(const char *fn, const xp_tensor *t);
 
 /* A size of a traced tensor as user code sees it (xp_size): the handle
- * itself in the first pass, moved above every real size in the second. */
+ * moved above (or below) every real size, as the pass shows sizes. */
 int64_t xp_trace_user_dim(xp_dim d);
 
 /* xp_item_i64 of a traced SYMINT input: its size as user code sees it. */
