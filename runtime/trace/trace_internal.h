@@ -78,7 +78,6 @@ typedef struct xp_trace {
     int nops, op_limit;    /* ops recorded in this pass; more than op_limit (if set) stops it */
     int nsyms;             /* the spec's dims; big: its range reaches past what validation covers */
     bool big[XP_MAX_TRACE_SYMS];
-    uint64_t hi_base;      /* where the high recording shows sizes (trace_sizes.c); 0: 2^61 */
     /* seen by the comparison hooks (XPORT_TRACE_CMP): sizes a symbol was
      * compared at, kept over the passes; comparisons made in this pass */
     int nbreaks;

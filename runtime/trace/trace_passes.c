@@ -274,10 +274,6 @@ static xp_status export_dynamic(xp_trace *tr, const traced_fn *f, const xp_pragm
     }
     tr->op_limit = 4 * tr->nops + 4096;
     recording_free(&base);
-    /* sizes shown just above 2^40 when every max is below it (trace_sizes.c) */
-    bool all_small = true;
-    for (int i = 0; i < pl.nsyms; i++) all_small &= pl.hi[i] < ((int64_t)1 << 40);
-    tr->hi_base = (uint64_t)1 << (all_small ? 41 : 61);
     tr->pass = PASS_HIGH;
     recording hi = record(tr, f, ps, n), lo = {0};
     char why[1024] = "", dims[512] = "";

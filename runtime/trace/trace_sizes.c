@@ -34,19 +34,18 @@
 
 /* The low recording hands user code the handles moved into [-2^42,
  * -2^42 + 2^40), below every real size; the high one hands it the same
- * handles moved into a disjoint range above every real size, [base, base
- * + 2^40): base is 2^41 when
- * every dim's max is below 2^40, else 2^61 (real sizes are at most
- * XP_SYM_MAX_DEFAULT = 2^61 - 1, XP_END is INT64_MAX). The lower base
- * keeps plain C arithmetic on a size in the model's own code (`3 * n`,
- * rejected when it reaches an op) from overflowing, which is undefined
- * behaviour. Internal code only ever sees handles: the boundary maps
- * (xp_size and xp_numel return to_user, every int reaching dispatch and
- * the xp_sym_* helpers goes through xp_trace_from_user). */
+ * handles moved into [2^41, 2^41 + 2^40), above every size a tensor can
+ * have (2^41 elements along one dim is 2 TB at one byte each; a declared
+ * max may be larger, up to XP_SYM_MAX_DEFAULT = 2^61 - 1, but no run
+ * reaches it). Both stay far from the ends of int64_t, so plain C
+ * arithmetic on a size in the model's own code (`3 * n`, rejected when it
+ * reaches an op) does not overflow, which would be undefined behaviour.
+ * Internal code only ever sees handles: the boundary maps (xp_size and
+ * xp_numel return to_user, every int reaching dispatch and the xp_sym_*
+ * helpers goes through xp_trace_from_user). */
+#define USER_HI_BASE ((uint64_t)1 << 41) /* the high recording: [2^41, 2^41 + 2^40) */
 #define USER_HI_SPAN ((uint64_t)1 << 40)
 #define USER_LO_BASE ((uint64_t)1 << 42) /* the low recording: [-2^42, -2^42 + 2^40) */
-
-static uint64_t hi_base(const xp_trace *tr) { return tr && tr->hi_base ? tr->hi_base : (uint64_t)1 << 61; }
 
 /* A size all of whose symbols have a one-value range ([3, 3]) is that
  * value: user code may compare it like a static size (the plugin decides
@@ -76,17 +75,17 @@ static bool has_big_symbol(const xp_trace *tr, xp_dim d) {
 /* Handle h as a recording shows it: above every real size (high), or
  * below (low: negative, far from 0 and from INT64_MIN, so that `n + n` in
  * model code does not overflow). */
-static int64_t show(const xp_trace *tr, xp_dim h, bool high) {
+static int64_t show(xp_dim h, bool high) {
     uint64_t s = (uint64_t)h - (uint64_t)INT64_MIN; /* below 2^40 */
-    return high ? (int64_t)(hi_base(tr) + s) : (int64_t)s - (int64_t)USER_LO_BASE;
+    return high ? (int64_t)(USER_HI_BASE + s) : (int64_t)s - (int64_t)USER_LO_BASE;
 }
 
 static int64_t to_user(const xp_trace *tr, xp_dim d) {
     if (!tr || !xs_is_handle(d) || !xs_node_of(tr->prog->syms, d)) return d;
     int64_t v;
     if (fixed_value(tr, d, &v)) return v;
-    if (tr->pass == PASS_HIGH) return show(tr, d, true);
-    if (tr->pass == PASS_LOW) return show(tr, d, has_big_symbol(tr, d));
+    if (tr->pass == PASS_HIGH) return show(d, true);
+    if (tr->pass == PASS_LOW) return show(d, has_big_symbol(tr, d));
     return d;
 }
 
@@ -95,7 +94,7 @@ static int64_t to_user(const xp_trace *tr, xp_dim d) {
  * checks below recognize it. */
 xp_dim xp_trace_from_user(const xp_trace *tr, int64_t v) {
     if (!tr || (tr->pass != PASS_HIGH && tr->pass != PASS_LOW)) return v;
-    uint64_t base = hi_base(tr);
+    uint64_t base = USER_HI_BASE;
     if (v >= (int64_t)base && v < (int64_t)(base + USER_HI_SPAN))
         return (xp_dim)((uint64_t)v - base + (uint64_t)INT64_MIN);
     if (tr->pass == PASS_LOW && v >= -(int64_t)USER_LO_BASE && v < -(int64_t)USER_LO_BASE + (int64_t)USER_HI_SPAN)
@@ -156,7 +155,7 @@ static int64_t guess_origin(const xp_trace *tr, xp_dim v, const char **how) {
     *how = "";
     for (uint32_t i = 0; i < ctx->nnodes && i < XS_HANDLE_MAX_NODES; i++) {
         xp_dim h = xs_handle(i);
-        int64_t shown[3] = {h, show(tr, h, true), show(tr, h, false)};
+        int64_t shown[3] = {h, show(h, true), show(h, false)};
         for (int k = 0; k < 3; k++) {
             const char *m = made_from(shown[k], v);
             if (m) {

@@ -39,6 +39,14 @@ static void rejected(xp_trace_fn fn, const char *spec, const char *const *needle
     for (int i = 0; i < n; i++) xpt_assert_contains(xp_last_error(), needles[i]);
 }
 
+static void rejected_with(xp_trace_fn fn, const char *spec, xp_status want, const char *needle) {
+    xp_program *p;
+    xp_status st = trace(fn, spec, &p);
+    ck_assert_msg(st == want, "status %d: %s", (int)st, xp_last_error());
+    ck_assert_ptr_null(p);
+    xpt_assert_contains(xp_last_error(), needle);
+}
+
 static char *program_text(const xp_program *p) {
     char **cell = calloc(1, sizeof *cell);
     size_t n = 0;
@@ -127,6 +135,21 @@ START_TEST(comparison_of_two_dims_is_rejected) {
     xpt_assert_contains(text, "xp.add(x, y)");
     free(text);
     xp_program_free(p);
+}
+END_TEST
+
+/* Plain C arithmetic on a size of an unbounded dim: rejected, and the
+ * arithmetic itself does not overflow in the model's code (undefined
+ * behaviour: the sanitizer job would stop here). */
+static xp_tensor *times_1000(void *u, xp_tensor *const *in) {
+    (void)u;
+    int64_t n = xp_size(in[0], 0);
+    return xp_zeros(XP_F32, XP_DIMS(n * 1000 + 7, 4)); /* not a size the tracer can follow */
+}
+
+START_TEST(plain_arithmetic_on_an_unbounded_size_is_rejected_without_overflow) {
+    rejected_with(times_1000, "dim(batch, min=1); input(x, f32[batch, 4])", XP_ERR_INVALID_ARG,
+                  "a size computed with plain C arithmetic from");
 }
 END_TEST
 
@@ -467,6 +490,7 @@ int main(void) {
     tcase_add_test(tc, ordered_comparison_inside_the_range_is_rejected);
     tcase_add_test(tc, equality_with_an_end_of_the_range_is_rejected);
     tcase_add_test(tc, comparison_of_two_dims_is_rejected);
+    tcase_add_test(tc, plain_arithmetic_on_an_unbounded_size_is_rejected_without_overflow);
     tcase_add_test(tc, conditions_the_ranges_decide_are_accepted);
     tcase_add_test(tc, a_one_value_dim_compares_as_its_value);
     tcase_add_test(tc, an_abort_on_a_size_fails_the_trace_not_the_process);
