@@ -347,6 +347,12 @@ void xp_program_print_dot(const xp_program *p, FILE *f);
 xp_status xp_program_bind_weights(xp_program *p, const char *safetensors_path);
 /* Binds one named parameter/buffer from a tensor (copied). */
 xp_status xp_program_bind_tensor(xp_program *p, const char *target, const xp_tensor *t);
+/* The tensor bound to parameter or buffer `target` (its weight name), or
+ * NULL with an error when p has none or it is not bound. It belongs to p
+ * and carries `target` as its name (a buffer is marked as one), so a model
+ * struct that holds it is traced by xp_export_trace with the same
+ * PARAMETER/BUFFER inputs as p. */
+xp_tensor *xp_program_weight(xp_program *p, const char *target);
 
 /* Number of USER_INPUT / SYMINT inputs a run takes, and of USER_OUTPUTs. */
 int xp_program_num_inputs(const xp_program *p);

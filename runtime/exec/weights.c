@@ -144,3 +144,25 @@ xp_status xp_program_bind_tensor(xp_program *p, const char *target, const xp_ten
     }
     return xp_error(XP_ERR_NOT_FOUND, "program %s has no parameter, buffer or constant named '%s'", p->name, target);
 }
+
+xp_tensor *xp_program_weight(xp_program *p, const char *target) {
+    if (!p || !target) {
+        xp_error(XP_ERR_INVALID_ARG, "xp_program_weight: program and target are required");
+        return NULL;
+    }
+    int i = xp_program_input_by_target(p, target);
+    if (i < 0 || (p->sig_in[i].kind != XP_IN_PARAMETER && p->sig_in[i].kind != XP_IN_BUFFER)) {
+        xp_error(XP_ERR_NOT_FOUND, "program %s has no parameter or buffer named '%s'", p->name, target);
+        return NULL;
+    }
+    xp_tensor *w = p->weights[i];
+    if (!w) {
+        xp_error(XP_ERR_NOT_FOUND, "%s %s of program %s is not bound: call xp_program_bind_weights",
+                 kind_word(p->sig_in[i].kind), target, p->name);
+        return NULL;
+    }
+    /* named by its target: tracing a model that holds it makes the same input */
+    if ((!w->name || strcmp(w->name, target)) && xp_tensor_set_name(w, target) != XP_OK) return NULL;
+    if (p->sig_in[i].kind == XP_IN_BUFFER && !w->is_buffer && xp_tensor_mark_buffer(w) != XP_OK) return NULL;
+    return w;
+}

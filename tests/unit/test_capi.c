@@ -12,9 +12,10 @@
 
 /* xp_tensor-returning functions of xport.h that are not graph ops (the
  * control-flow functions are captured as cond / map nodes instead; a
- * symint tensor carries a size to a run's inputs and outputs). */
+ * symint tensor carries a size to a run's inputs and outputs; a
+ * program's weight is a bound tensor). */
 static const char *const non_ops[] = {"xp_tensor_new", "xp_tensor_from", "xp_keep", "xp_cond", "xp_map",
-                                      "xp_symint_tensor"};
+                                      "xp_symint_tensor", "xp_program_weight"};
 
 static bool is_non_op(const char *name) {
     for (size_t i = 0; i < sizeof non_ops / sizeof *non_ops; i++)

@@ -157,6 +157,34 @@ START_TEST(tutorial_trace_runs_like_eager) {
 }
 END_TEST
 
+/* Weights bound to a program (xp_program_bind_weights / bind_tensor)
+ * are the model's weights again through xp_program_weight: a model built
+ * from them traces to the same PARAMETER inputs. */
+START_TEST(weights_of_a_program_trace_as_its_parameters) {
+    uint64_t rng = 3;
+    Model m = make_model(&rng);
+    const char *spec = "dim(batch, min=1, max=1024); input(x, f32[batch, 100]); input(y, f32[batch, 100])";
+    xp_program *p = NULL;
+    ck_assert_msg(xp_export_trace(forward_traced, &m, spec, &p) == XP_OK, "%s", xp_last_error());
+    Model again = {{xp_program_weight(p, "lin.weight"), xp_program_weight(p, "lin.bias")}};
+    ck_assert_ptr_nonnull(again.lin.weight);
+    ck_assert_str_eq(xp_tensor_name(again.lin.weight), "lin.weight");
+    xpt_assert_close(again.lin.weight, m.lin.weight, 0, 0);
+    xp_program *q = NULL;
+    ck_assert_msg(xp_export_trace(forward_traced, &again, spec, &q) == XP_OK, "%s", xp_last_error());
+    char *a = program_text(p), *b = program_text(q);
+    ck_assert_str_eq(b, a);
+    xpt_assert_contains(b, "p_lin_weight  PARAMETER   lin.weight");
+    free(a);
+    free(b);
+    ck_assert_ptr_null(xp_program_weight(p, "lin.nothing"));
+    xpt_assert_contains(xp_last_error(), "program forward has no parameter or buffer named 'lin.nothing'");
+    xp_program_free(q);
+    xp_program_free(p);
+    free_model(&m);
+}
+END_TEST
+
 /* ---- the torch tutorial's non-strict examples ---- */
 
 /* Bad2 analog: an identity-like value (the tensor's address) decides a
@@ -756,6 +784,7 @@ static Suite *make_suite(void) {
     TCase *tc = tcase_create("trace");
     tcase_add_test(tc, tutorial_trace_prints_the_plugins_program);
     tcase_add_test(tc, tutorial_trace_runs_like_eager);
+    tcase_add_test(tc, weights_of_a_program_trace_as_its_parameters);
     tcase_add_test(tc, id_like_value_becomes_a_constant);
     tcase_add_test(tc, setjmp_longjmp_run_natively);
     tcase_add_test(tc, storage_access_is_a_clear_error);
