@@ -366,12 +366,12 @@ static xp_status append_i32(int32_t **arr, int n, int32_t v) {
     return XP_OK;
 }
 
-/* Adds a placeholder value (graph input) named `name` (already checked). */
-static xp_status add_placeholder(xp_graph *g, const char *name, xp_value_kind kind, const xp_meta *meta, xp_dim sym,
-                                 int32_t *out_value) {
+/* Adds a value no node produces (a graph input, or a SYMINT output's
+ * size) named `name` (already checked). */
+static xp_status add_free_value(xp_graph *g, const char *name, xp_value_kind kind, const xp_meta *meta, xp_dim sym,
+                                int32_t *out_value) {
     char *copy = xp_strdup(name);
-    if (!copy || reserve_values(g, 1) || name_register(g->prog, name) ||
-        append_i32(&g->inputs, g->ninputs, g->nvalues)) {
+    if (!copy || reserve_values(g, 1) || name_register(g->prog, name)) {
         free(copy);
         return XP_ERR_OOM;
     }
@@ -383,10 +383,19 @@ static xp_status add_placeholder(xp_graph *g, const char *name, xp_value_kind ki
     v->sym = sym;
     v->producer = -1;
     v->out_index = 0;
-    g->ninputs++;
     if (out_value) *out_value = g->nvalues;
     g->nvalues++;
     return XP_OK;
+}
+
+/* Adds a placeholder value (graph input) named `name` (already checked). */
+static xp_status add_placeholder(xp_graph *g, const char *name, xp_value_kind kind, const xp_meta *meta, xp_dim sym,
+                                 int32_t *out_value) {
+    /* the slot first: add_free_value is the step that cannot be undone */
+    if (append_i32(&g->inputs, g->ninputs, g->nvalues)) return XP_ERR_OOM;
+    xp_status st = add_free_value(g, name, kind, meta, sym, out_value);
+    if (st == XP_OK) g->ninputs++;
+    return st;
 }
 
 /* Names for a new node's outputs: the given ones (checked) or fresh ones. */
@@ -989,21 +998,7 @@ xp_status xp_program_add_symint_value(xp_program *p, xp_dim expr, int32_t *out_v
         snprintf(name, sizeof name, k ? "sym_size_%d" : "sym_size", k);
         if (!graph_has_name(g, name)) break;
     }
-    char *copy = xp_strdup(name);
-    if (!copy || reserve_values(g, 1) || name_register(p, name)) {
-        free(copy);
-        return XP_ERR_OOM;
-    }
-    xp_value *v = &g->values[g->nvalues];
-    memset(v, 0, sizeof *v);
-    v->name = copy;
-    v->kind = XP_VAL_SYMINT;
-    v->meta = (xp_meta){.dtype = XP_I64, .ndim = 0};
-    v->sym = expr;
-    v->producer = -1;
-    if (out_value) *out_value = g->nvalues;
-    g->nvalues++;
-    return XP_OK;
+    return add_free_value(g, name, XP_VAL_SYMINT, &(xp_meta){.dtype = XP_I64, .ndim = 0}, expr, out_value);
 }
 
 xp_status xp_program_add_output(xp_program *p, xp_output_kind kind, int32_t value, const char *target) {

@@ -289,6 +289,15 @@ static void region_failed(xp_trace *tr) {
     xp_trace_fail(tr, xp_last_status(), "%s (at %s)", xp_last_error(), where);
 }
 
+/* The result of closing a region (cond or map) with status `st`: the
+ * node's traced output, or NULL with the region discarded. */
+static xp_tensor *region_end(xp_trace *tr, xp_status st, xp_cref out) {
+    if (st == XP_OK) return traced_header(tr, out);
+    region_failed(tr);
+    xp_capture_region_abort(tr->cap);
+    return NULL;
+}
+
 xp_tensor *xp_trace_cond(xp_trace *tr, xp_tensor *pred, xp_branch_fn true_fn, xp_branch_fn false_fn, int n,
                          xp_tensor *const *operands) {
     if (tr->err != XP_OK) return NULL;
@@ -309,12 +318,9 @@ xp_tensor *xp_trace_cond(xp_trace *tr, xp_tensor *pred, xp_branch_fn true_fn, xp
     }
     xp_cref f = body_result(tr, false_fn(n, operands), "the false branch of xp_cond");
     if (f == XP_CREF_NONE) goto abort;
-    xp_cref out;
-    if (xp_capture_cond_end(tr->cap, 1, &t, &f, &out) != XP_OK) {
-        region_failed(tr);
-        goto abort;
-    }
-    return traced_header(tr, out);
+    xp_cref out = XP_CREF_NONE;
+    xp_status st = xp_capture_cond_end(tr->cap, 1, &t, &f, &out);
+    return region_end(tr, st, out);
 abort:
     xp_capture_region_abort(tr->cap);
     return NULL;
@@ -332,14 +338,11 @@ xp_tensor *xp_trace_map(xp_trace *tr, xp_map_fn fn, xp_tensor *xs, int n, xp_ten
     /* fn runs once, on a traced slice: the map node's body */
     xp_tensor *s = traced_header(tr, slice);
     xp_cref body = s ? body_result(tr, fn(s, n, extras), "the function of xp_map") : XP_CREF_NONE;
-    xp_cref out;
-    if (body == XP_CREF_NONE) goto abort;
-    if (xp_capture_map_end(tr->cap, 1, &body, &out) != XP_OK) {
-        region_failed(tr);
-        goto abort;
+    xp_cref out = XP_CREF_NONE;
+    if (body == XP_CREF_NONE) {
+        xp_capture_region_abort(tr->cap);
+        return NULL;
     }
-    return traced_header(tr, out);
-abort:
-    xp_capture_region_abort(tr->cap);
-    return NULL;
+    xp_status st = xp_capture_map_end(tr->cap, 1, &body, &out);
+    return region_end(tr, st, out);
 }
